@@ -1,0 +1,71 @@
+# Award-dossier workflow engine. `make run` serves the demo; `make test` runs the suite on SQLite
+# and on PostgreSQL. Everything installs itself into .venv (and Debian packages when missing).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/khenthuong
+APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test test-sqlite test-postgres bench deps system-deps browser-deps migrate demo clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+deps: system-deps $(VENV)/.installed
+
+# Debian packages: HarfBuzz subsetting (WeasyPrint is 3.5x slower without it), Pango, pdftoppm.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# Browser tests drive Debian's Chromium; never a downloaded browser.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+migrate: deps
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: deps browser-deps
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; rc=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
+
+test-sqlite: deps
+	@echo "=== Test suite on SQLite ==="
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-postgres: deps
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider; \
+	elif [ "$${REQUIRE_POSTGRES:-0}" = "1" ]; then \
+	  echo "!!! PostgreSQL is not reachable at $(PG_URL) and REQUIRE_POSTGRES=1: failing."; exit 1; \
+	else \
+	  echo "!!! ================================================================= !!!"; \
+	  echo "!!! PostgreSQL NOT reachable at $(PG_URL): the PostgreSQL run is SKIPPED !!!"; \
+	  echo "!!! ================================================================= !!!"; \
+	fi
+
+bench: deps
+	@for script in bench/bench_*.py; do echo "=== $$script ==="; DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/ staticfiles/

@@ -1,0 +1,210 @@
+"""Campaigns and their rulebook: award forms, steps, lead times, required documents."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .units import Role, Unit, UnitLevel
+
+LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL_TZ)
+
+
+def local_day_end(day: dt.date) -> dt.datetime:
+    """The last instant of a local day: a window closing "06/12/2023" closes at 23:59:59.999999."""
+    return dt.datetime.combine(day, dt.time.max, tzinfo=LOCAL_TZ)
+
+
+class Campaign(models.Model):
+    """Campaign — phong trào / đợt thi đua (e.g. Kế hoạch 170/KH-UBND)."""
+
+    plan_number = models.CharField(_("số kế hoạch"), max_length=60)
+    title = models.CharField(_("tên phong trào"), max_length=500)
+    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    issuing_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="issued_campaigns", verbose_name=_("cơ quan phát động")
+    )
+    period_start = models.DateField(_("thi đua từ ngày"))
+    period_end = models.DateField(_("thi đua đến ngày"))
+    window_opens = models.DateField(_("nhận hồ sơ từ ngày"))
+    window_closes = models.DateField(_("nhận hồ sơ đến hết ngày"))
+    appraising_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="appraised_campaigns",
+        verbose_name=_("đơn vị thẩm định (đầu mối)"),
+    )
+    home_affairs_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="checked_campaigns",
+        verbose_name=_("Sở Nội vụ"),
+    )
+    rulebook_frozen_at = models.DateTimeField(
+        _("khóa quy định lúc"), null=True, blank=True,
+        help_text=_("Khi hồ sơ đầu tiên được nộp, quy định của đợt thi đua không thể sửa nữa."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-window_opens"]
+        verbose_name = _("đợt thi đua")
+        verbose_name_plural = _("đợt thi đua")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
+                                   name="campaign_period_ordered"),
+            models.CheckConstraint(condition=models.Q(window_closes__gte=models.F("window_opens")),
+                                   name="campaign_window_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_number} — {self.title}"
+
+    @property
+    def window_open_at(self) -> dt.datetime:
+        return local_day_start(self.window_opens)
+
+    @property
+    def window_close_at(self) -> dt.datetime:
+        return local_day_end(self.window_closes)
+
+    def is_window_open(self, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.window_open_at <= at <= self.window_close_at
+
+
+class CampaignTarget(models.Model):
+    """CampaignTarget — chỉ tiêu thi đua theo cấp đơn vị (70% tỉnh, 60% huyện, 55% xã)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT)
+    metric = models.SlugField(_("chỉ số"), max_length=60, default="digitization_rate")
+    value = models.DecimalField(_("chỉ tiêu (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "level", "metric"], name="target_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0, value__lte=100), name="target_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.value}%"
+
+
+class AwardForm(models.Model):
+    """AwardForm — hình thức khen thưởng của một đợt (Bằng khen của Chủ tịch UBND tỉnh, Giấy khen).
+    Its steps (StepRule rows) decide the dossier's path."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="award_forms")
+    code = models.SlugField(_("mã"), max_length=40)
+    name = models.CharField(_("tên hình thức"), max_length=255)
+    deciding_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan quyết định")
+    )
+    revision_lead_days = models.PositiveSmallIntegerField(
+        _("thời hạn bổ sung hồ sơ (ngày làm việc)"), default=5,
+        help_text=_("Khi hồ sơ bị trả lại, đơn vị có chừng này ngày làm việc để bổ sung."),
+    )
+    signer_office = models.CharField(
+        _("chức danh người ký"), max_length=255, help_text=_("Ví dụ: CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN")
+    )
+
+    class Meta:
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="award_form_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Step(models.TextChoices):
+    """Step — bước của quy trình khen thưởng, in path order."""
+
+    PROPOSAL = "proposal", _("Lập tờ trình đề nghị")
+    COUNCIL = "council", _("Họp xét Hội đồng TĐKT")
+    REPORTS = "reports", _("Báo cáo thành tích (mẫu 07)")
+    SUBMISSION = "submission", _("Thủ trưởng ký, gửi hồ sơ")
+    APPRAISAL = "appraisal", _("Thẩm định (đơn vị đầu mối)")
+    HOME_AFFAIRS = "home_affairs", _("Thẩm định của Sở Nội vụ")
+    DECISION = "decision", _("Quyết định khen thưởng")
+
+
+STEP_ORDER = list(Step)
+UNIT_STEPS = {Step.PROPOSAL, Step.COUNCIL, Step.REPORTS, Step.SUBMISSION}
+STEP_ROLE = {
+    Step.PROPOSAL: Role.UNIT_OFFICER,
+    Step.COUNCIL: Role.UNIT_OFFICER,
+    Step.REPORTS: Role.UNIT_OFFICER,
+    Step.SUBMISSION: Role.UNIT_HEAD,
+    Step.APPRAISAL: Role.APPRAISER,
+    Step.HOME_AFFAIRS: Role.HOME_AFFAIRS,
+    Step.DECISION: Role.CHAIRMAN,
+}
+REQUIRED_STEPS = {Step.PROPOSAL, Step.SUBMISSION, Step.DECISION}
+
+
+class StepRule(models.Model):
+    """StepRule — một bước mà hình thức khen thưởng sử dụng, với thời hạn (ngày làm việc)."""
+
+    award_form = models.ForeignKey(AwardForm, on_delete=models.CASCADE, related_name="step_rules")
+    step = models.CharField(_("bước"), max_length=20, choices=Step.choices)
+    lead_days = models.PositiveSmallIntegerField(_("thời hạn (ngày làm việc)"), default=5)
+    acting_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("đơn vị thực hiện"),
+        help_text=_("Để trống: đơn vị lập hồ sơ (bước của đơn vị) hoặc đơn vị ghi trong đợt thi đua."),
+    )
+
+    class Meta:
+        verbose_name = _("bước quy trình")
+        verbose_name_plural = _("bước quy trình")
+        constraints = [models.UniqueConstraint(fields=["award_form", "step"], name="step_rule_unique")]
+
+    def __str__(self):
+        return f"{self.get_step_display()} ({self.lead_days} ngày)"
+
+
+class DocumentType(models.Model):
+    """DocumentType — loại thành phần hồ sơ (tờ trình, biên bản họp xét, báo cáo thành tích…)."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên loại văn bản"), max_length=255)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("loại văn bản")
+        verbose_name_plural = _("loại văn bản")
+
+    def __str__(self):
+        return self.name
+
+
+class RequirementScope(models.TextChoices):
+    DOSSIER = "dossier", _("Một bản cho cả hồ sơ")
+    NOMINEE = "nominee", _("Một bản cho mỗi đối tượng")
+
+
+class DocumentRequirement(models.Model):
+    """DocumentRequirement — thành phần hồ sơ bắt buộc của một bước."""
+
+    award_form = models.ForeignKey(AwardForm, on_delete=models.CASCADE, related_name="requirements")
+    step = models.CharField(_("bước"), max_length=20, choices=Step.choices)
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    scope = models.CharField(_("phạm vi"), max_length=10, choices=RequirementScope.choices,
+                             default=RequirementScope.DOSSIER)
+
+    class Meta:
+        verbose_name = _("thành phần bắt buộc")
+        verbose_name_plural = _("thành phần bắt buộc")
+        constraints = [
+            models.UniqueConstraint(fields=["award_form", "step", "document_type"], name="requirement_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_step_display()}: {self.document_type}"

@@ -1,0 +1,290 @@
+"""The dossier, its nominees, its council meeting, and the state machine of the award path."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from .campaigns import (
+    REQUIRED_STEPS, STEP_ORDER, STEP_ROLE, UNIT_STEPS, AwardForm, Campaign, RequirementScope, Step,
+)
+from .units import Person, Role, Unit
+
+
+class DossierStatus(models.TextChoices):
+    """DossierStatus — trạng thái hồ sơ. Each working status is "the step now in progress"."""
+
+    DRAFT = "draft", _("Đang lập tờ trình")
+    PROPOSAL_READY = "proposal_ready", _("Đã có tờ trình, chờ họp xét")
+    COUNCIL_REVIEWED = "council_reviewed", _("Đã họp xét, chờ báo cáo thành tích")
+    REPORTS_COMPLETE = "reports_complete", _("Đủ hồ sơ, chờ thủ trưởng ký gửi")
+    SUBMITTED = "submitted", _("Đã gửi, đang thẩm định")
+    APPRAISED = "appraised", _("Đã thẩm định, Sở Nội vụ đang kiểm tra")
+    AWAITING_DECISION = "awaiting_decision", _("Chờ quyết định khen thưởng")
+    DECIDED = "decided", _("Đã quyết định")
+    RETURNED = "returned", _("Trả lại để bổ sung")
+    WITHDRAWN = "withdrawn", _("Đã rút")
+    REJECTED = "rejected", _("Không được xét")
+
+
+S = DossierStatus
+STATUS_AT_STEP = {
+    Step.PROPOSAL: S.DRAFT,
+    Step.COUNCIL: S.PROPOSAL_READY,
+    Step.REPORTS: S.COUNCIL_REVIEWED,
+    Step.SUBMISSION: S.REPORTS_COMPLETE,
+    Step.APPRAISAL: S.SUBMITTED,
+    Step.HOME_AFFAIRS: S.APPRAISED,
+    Step.DECISION: S.AWAITING_DECISION,
+}
+STEP_AT_STATUS = {status: step for step, status in STATUS_AT_STEP.items()}
+WORKING_STATUSES = list(STATUS_AT_STEP.values())
+UNIT_EDITABLE_STATUSES = [S.DRAFT, S.PROPOSAL_READY, S.COUNCIL_REVIEWED, S.REPORTS_COMPLETE, S.RETURNED]
+REVIEW_STATUSES = [S.SUBMITTED, S.APPRAISED, S.AWAITING_DECISION]
+FINAL_STATUSES = [S.DECIDED, S.WITHDRAWN, S.REJECTED]
+
+
+# FSM conditions: each takes the dossier and passes when nothing is missing for that step.
+def _step_complete(step):
+    def condition(dossier):
+        return not dossier.step_problems(step)
+
+    condition.__name__ = f"{step.value}_complete"
+    return condition
+
+
+def _window_open(dossier):
+    return dossier.campaign.is_window_open()
+
+
+def _unit_work_complete(dossier):
+    return not any(dossier.step_problems(step) for step in dossier.path() if step in UNIT_STEPS)
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """Dossier — hồ sơ đề nghị khen thưởng: one unit's proposal for one award form of a campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="dossiers")
+    award_form = models.ForeignKey(AwardForm, on_delete=models.PROTECT, related_name="dossiers")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("đơn vị"))
+    status = FSMField(_("trạng thái"), max_length=30, choices=DossierStatus.choices,
+                      default=DossierStatus.DRAFT, protected=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("thủ trưởng ký"))
+    returned_from = models.CharField(_("bước trả lại"), max_length=20, choices=Step.choices, blank=True)
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("hồ sơ đề nghị khen thưởng")
+        verbose_name_plural = _("hồ sơ đề nghị khen thưởng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "award_form", "unit"], condition=~Q(status="withdrawn"),
+                name="one_live_dossier_per_unit_and_form",
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return _g("Hồ sơ #%(pk)s — %(unit)s") % {"pk": self.pk, "unit": self.unit}
+
+    # --- the path, from the award form's configuration -------------------------------------------
+    def step_rules(self) -> dict:
+        if not hasattr(self, "_step_rules"):
+            self._step_rules = {Step(r.step): r for r in self.award_form.step_rules.all()}
+        return self._step_rules
+
+    def path(self) -> list[Step]:
+        rules = self.step_rules()
+        return [step for step in STEP_ORDER if step in rules or step in REQUIRED_STEPS]
+
+    def status_after(self, step: Step) -> str:
+        path = self.path()
+        later = path[path.index(step) + 1:]
+        return STATUS_AT_STEP[later[0]] if later else S.DECIDED
+
+    @property
+    def current_step(self) -> Step | None:
+        return STEP_AT_STATUS.get(self.status)
+
+    def acting_unit_id(self, step: Step) -> int | None:
+        rule = self.step_rules().get(step)
+        if rule and rule.acting_unit_id:
+            return rule.acting_unit_id
+        if step in UNIT_STEPS:
+            return self.unit_id
+        if step == Step.APPRAISAL:
+            return self.campaign.appraising_unit_id
+        if step == Step.HOME_AFFAIRS:
+            return self.campaign.home_affairs_unit_id
+        return self.award_form.deciding_unit_id
+
+    def lead_days(self, step: Step) -> int:
+        rule = self.step_rules().get(step)
+        return rule.lead_days if rule else 5
+
+    # --- what a step still lacks ------------------------------------------------------------------
+    def step_problems(self, step: Step) -> list[str]:
+        """Every missing thing for `step`, in Vietnamese, one line each (empty: the step may complete)."""
+        problems: list[str] = []
+        nominees = list(self.nominees.all())
+        if step in (Step.PROPOSAL, Step.SUBMISSION) and not nominees:
+            problems.append(_g("Chưa có tập thể hoặc cá nhân nào được đề nghị khen thưởng."))
+        if step == Step.COUNCIL:
+            meeting = CouncilMeeting.objects.filter(dossier=self).first()
+            if meeting is None:
+                problems.append(_g("Chưa ghi kết quả họp xét của Hội đồng TĐKT (số thành viên dự họp)."))
+            for nominee in nominees:
+                if nominee.votes_for is None:
+                    problems.append(_g("Chưa ghi số phiếu đồng ý cho %(name)s.") % {"name": nominee.name})
+        requirements = [r for r in self.award_form.requirements.all() if r.step == step]
+        if requirements:
+            present = set(
+                self.documents.filter(is_current=True).values_list("document_type_id", "nominee_id")
+            )
+            for req in requirements:
+                if req.scope == RequirementScope.DOSSIER:
+                    if not any(t == req.document_type_id for t, _n in present):
+                        problems.append(_g("Thiếu %(doc)s.") % {"doc": req.document_type.name})
+                else:
+                    for nominee in nominees:
+                        if (req.document_type_id, nominee.pk) not in present:
+                            problems.append(_g("Thiếu %(doc)s của %(name)s.")
+                                            % {"doc": req.document_type.name, "name": nominee.name})
+        return problems
+
+    # --- transitions: the only place `status` changes ---------------------------------------------
+    @transition(field=status, source=S.DRAFT, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.PROPOSAL)])
+    def complete_proposal(self):
+        return self.status_after(Step.PROPOSAL)
+
+    @transition(field=status, source=S.PROPOSAL_READY, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.COUNCIL)])
+    def complete_council(self):
+        return self.status_after(Step.COUNCIL)
+
+    @transition(field=status, source=S.COUNCIL_REVIEWED, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.REPORTS)])
+    def complete_reports(self):
+        return self.status_after(Step.REPORTS)
+
+    @transition(field=status, source=S.REPORTS_COMPLETE, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_window_open, _unit_work_complete])
+    def submit(self, *, signer):
+        self.signed_by = signer
+        self.submitted_at = timezone.now()
+        return self.status_after(Step.SUBMISSION)
+
+    @transition(field=status, source=S.SUBMITTED, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED))
+    def approve_appraisal(self):
+        return self.status_after(Step.APPRAISAL)
+
+    @transition(field=status, source=S.APPRAISED, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED))
+    def approve_home_affairs(self):
+        return self.status_after(Step.HOME_AFFAIRS)
+
+    @transition(field=status, source=S.AWAITING_DECISION, target=S.DECIDED)
+    def decide(self):
+        self.decided_at = timezone.now()
+
+    @transition(field=status, source=REVIEW_STATUSES, target=S.RETURNED)
+    def return_for_changes(self):
+        self.returned_from = self.current_step
+
+    @transition(field=status, source=S.RETURNED, target=RETURN_VALUE(*REVIEW_STATUSES),
+                conditions=[_unit_work_complete])
+    def resubmit(self):
+        step, self.returned_from = Step(self.returned_from), ""
+        return STATUS_AT_STEP[step]
+
+    @transition(field=status, source=UNIT_EDITABLE_STATUSES + REVIEW_STATUSES, target=S.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+    @transition(field=status, source=REVIEW_STATUSES, target=S.REJECTED)
+    def reject(self):
+        pass
+
+    # the transition that completes each working step
+    def transition_for(self, step: Step):
+        return {
+            Step.PROPOSAL: self.complete_proposal,
+            Step.COUNCIL: self.complete_council,
+            Step.REPORTS: self.complete_reports,
+            Step.APPRAISAL: self.approve_appraisal,
+            Step.HOME_AFFAIRS: self.approve_home_affairs,
+        }[step]
+
+
+class NomineeKind(models.TextChoices):
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Chưa quyết định")
+    AWARDED = "awarded", _("Được khen thưởng")
+    NOT_AWARDED = "not_awarded", _("Không khen thưởng")
+
+
+class Nominee(models.Model):
+    """Nominee — tập thể hoặc cá nhân được đề nghị khen thưởng. A collective points to a unit,
+    an individual to a person: history is checked on those records, never on names."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="nominees")
+    kind = models.CharField(_("loại"), max_length=12, choices=NomineeKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="nominations")
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    workplace = models.CharField(_("đơn vị công tác"), max_length=255, blank=True)
+    achievement = models.TextField(_("thành tích tóm tắt"), blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("số phiếu đồng ý"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("đối tượng đề nghị")
+        verbose_name_plural = _("đối tượng đề nghị")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="collective", unit__isnull=False, person__isnull=True)
+                           | Q(kind="individual", person__isnull=False, unit__isnull=True)),
+                name="nominee_kind_matches_subject",
+            ),
+            models.UniqueConstraint(fields=["dossier", "person"], name="nominee_person_once"),
+            models.UniqueConstraint(fields=["dossier", "unit"], name="nominee_unit_once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.person.full_name if self.kind == NomineeKind.INDIVIDUAL else self.unit.name
+
+
+class CouncilMeeting(models.Model):
+    """CouncilMeeting — cuộc họp xét của Hội đồng thi đua - khen thưởng của đơn vị."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="council_meeting")
+    held_on = models.DateField(_("ngày họp"))
+    members_total = models.PositiveSmallIntegerField(_("tổng số thành viên"))
+    members_present = models.PositiveSmallIntegerField(_("số thành viên dự họp"))
+
+    class Meta:
+        verbose_name = _("họp xét Hội đồng TĐKT")
+        verbose_name_plural = _("họp xét Hội đồng TĐKT")
+        constraints = [
+            models.CheckConstraint(condition=Q(members_present__lte=models.F("members_total")),
+                                   name="council_present_le_total"),
+            models.CheckConstraint(condition=Q(members_present__gt=0), name="council_present_positive"),
+        ]

@@ -1,0 +1,125 @@
+"""Documents, the append-only event log, return requests, and the working-day calendar."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .campaigns import DocumentType, Step
+from .dossiers import Dossier, Nominee
+
+
+def document_path(instance, filename):
+    # Never trust the uploaded name in the storage path.
+    return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """Document — thành phần hồ sơ: one version of a file. A new upload of the same type (and
+    nominee) supersedes the old one, which stays for the record."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    nominee = models.ForeignKey(Nominee, on_delete=models.CASCADE, null=True, blank=True, related_name="documents")
+    document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT)
+    file = models.FileField(upload_to=document_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng"))
+    sha256 = models.CharField(max_length=64)
+    version = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document_type__name", "nominee_id", "-version"]
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "document_type"],
+                                    condition=Q(is_current=True, nominee__isnull=True),
+                                    name="one_current_dossier_document"),
+            models.UniqueConstraint(fields=["dossier", "nominee", "document_type"],
+                                    condition=Q(is_current=True, nominee__isnull=False),
+                                    name="one_current_nominee_document"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_type} v{self.version}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Tạo hồ sơ")
+    TRANSITION = "transition", _("Chuyển bước")
+    RETURN = "return", _("Trả lại")
+    UPLOAD = "upload", _("Tải lên")
+    DOWNLOAD = "download", _("Tải xuống")
+    NOMINEE = "nominee", _("Đối tượng")
+    COUNCIL = "council", _("Họp xét")
+    DECISION = "decision", _("Quyết định")
+    NOTE = "note", _("Ghi chú")
+
+
+class DossierEvent(models.Model):
+    """DossierEvent — nhật ký hồ sơ: append-only; the dossier's timeline reads from it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("nhật ký hồ sơ")
+        verbose_name_plural = _("nhật ký hồ sơ")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("DossierEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("DossierEvent is append-only")
+
+
+class ReturnRequest(models.Model):
+    """ReturnRequest — phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: every reason at once, per
+    document where relevant. The reviewer's clock pauses with the working days it had left."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="return_requests")
+    step = models.CharField(max_length=20, choices=Step.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reasons = models.JSONField(help_text="[{'text': ..., 'document_type': code|None, 'nominee': id|None}]")
+    reviewer_days_left = models.PositiveSmallIntegerField(default=0)
+    unit_due_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("phiếu yêu cầu bổ sung")
+        verbose_name_plural = _("phiếu yêu cầu bổ sung")
+
+
+class CalendarDay(models.Model):
+    """CalendarDay — ngày nghỉ bù hoặc ngày làm việc bù theo quyết định hằng năm của Chính phủ,
+    on top of weekends and the public holidays of `holidays` 'VN'."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    is_working = models.BooleanField(_("là ngày làm việc"), help_text=_("Bỏ chọn: ngày nghỉ thêm."))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ngày nghỉ / làm bù")
+        verbose_name_plural = _("lịch ngày nghỉ / làm bù")
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {'làm việc' if self.is_working else 'nghỉ'}"

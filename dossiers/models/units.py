@@ -1,0 +1,133 @@
+"""Units, levels, roles and people: who is who in a province."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.Model):
+    """UnitLevel — cấp đơn vị (tỉnh, huyện, xã). Data: provinces change their levels."""
+
+    code = models.SlugField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên cấp"), max_length=100)
+    rank = models.PositiveSmallIntegerField(_("thứ bậc"), help_text=_("1 = cấp tỉnh"))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("cấp đơn vị")
+        verbose_name_plural = _("cấp đơn vị")
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """Unit — cơ quan, đơn vị (sở, ban, ngành; UBND huyện, xã). Never deleted; merged units
+    record their successor and stop acting."""
+
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    level = models.ForeignKey(UnitLevel, on_delete=models.PROTECT, verbose_name=_("cấp"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children", verbose_name=_("đơn vị cấp trên"),
+    )
+    successor = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="absorbed", verbose_name=_("đơn vị kế thừa (sáp nhập)"),
+    )
+    merged_at = models.DateTimeField(_("ngày sáp nhập"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["level__rank", "name"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(successor=models.F("pk")), name="unit_successor_not_self"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.successor_id is None
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(_("Đơn vị không bao giờ bị xóa; hãy ghi nhận sáp nhập."), {self})
+
+    def lineage_ids(self) -> set[int]:
+        """This unit and every unit merged into it, at any depth (their history is ours)."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(Unit.objects.filter(successor_id__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return ids
+
+
+class Role(models.TextChoices):
+    """Role — vai trò của một người tại một đơn vị."""
+
+    UNIT_OFFICER = "unit_officer", _("Cán bộ thi đua của đơn vị")
+    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
+    APPRAISER = "appraiser", _("Chuyên viên thẩm định (Sở TT&TT)")
+    HOME_AFFAIRS = "home_affairs", _("Chuyên viên Sở Nội vụ")
+    CHAIRMAN = "chairman", _("Người ký quyết định (Chủ tịch / Thủ trưởng)")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+
+class Membership(models.Model):
+    """Membership — một người giữ một vai trò tại một đơn vị, với chức vụ để ký."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("chức vụ"), max_length=120, blank=True, help_text=_("Ví dụ: Phó Chủ tịch"))
+    signs_for = models.CharField(
+        _("ký thay"), max_length=120, blank=True,
+        help_text=_("Chức danh người đứng đầu khi ký thay, ví dụ: CHỦ TỊCH (in ra: KT. CHỦ TỊCH)"),
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("vai trò tại đơn vị")
+        verbose_name_plural = _("vai trò tại đơn vị")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+citizen_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD gồm đúng 12 chữ số."))
+
+
+def citizen_id_ok(value: str) -> bool:
+    """12 digits; the first three are a province code (001-096)."""
+    return len(value) == 12 and value.isdigit() and 1 <= int(value[:3]) <= 96
+
+
+class Person(models.Model):
+    """Person — cá nhân, định danh bằng số CCCD khi biết. Award history hangs on this record,
+    never on a name."""
+
+    citizen_id = models.CharField(
+        _("số CCCD"), max_length=12, unique=True, null=True, blank=True, validators=[citizen_id_validator]
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cá nhân")
+        verbose_name_plural = _("cá nhân")
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def masked_citizen_id(self) -> str:
+        """CCCD shown in lists and exports (Nghị định 13/2023): last 3 digits only."""
+        return f"*********{self.citizen_id[-3:]}" if self.citizen_id else ""

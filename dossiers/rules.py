@@ -1,0 +1,48 @@
+"""Who may do what to which dossier: role at the acting unit (django-rules predicates)."""
+
+import rules
+
+from .models import Dossier, Membership, Role, Step, UNIT_STEPS
+
+
+def roles_at(user, unit_id) -> set[str]:
+    """The active roles of `user` at a unit that can still act (merged units cannot)."""
+    if not user or not user.is_authenticated or unit_id is None:
+        return set()
+    cache = user.__dict__.setdefault("_roles_cache", {})
+    if unit_id not in cache:
+        cache[unit_id] = set(
+            Membership.objects.filter(user=user, unit_id=unit_id, is_active=True,
+                                      unit__successor__isnull=True).values_list("role", flat=True)
+        )
+    return cache[unit_id]
+
+
+def can_act(user, dossier: Dossier, step: Step) -> bool:
+    from .models import STEP_ROLE
+
+    return STEP_ROLE[step] in roles_at(user, dossier.acting_unit_id(step))
+
+
+@rules.predicate
+def is_unit_member(user, dossier):
+    return bool(roles_at(user, dossier.unit_id) & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+
+
+@rules.predicate
+def is_reviewer(user, dossier):
+    """Reviewers see a dossier once it has reached them (it left the unit)."""
+    if dossier.submitted_at is None:
+        return False
+    return any(can_act(user, dossier, step) for step in dossier.path() if step not in UNIT_STEPS)
+
+
+@rules.predicate
+def is_admin(user):
+    return bool(user and user.is_authenticated and (user.is_superuser or
+                Membership.objects.filter(user=user, role=Role.ADMIN, is_active=True).exists()))
+
+
+can_view_dossier = is_unit_member | is_reviewer | is_admin
+rules.add_perm("dossiers.view_dossier", can_view_dossier)
+rules.add_perm("dossiers.edit_dossier", is_unit_member)

@@ -1,0 +1,7 @@
+"""Work inside a step: nominees, documents, council votes, calendar. Moves along the path live in
+workflows.services. Every function is keyword-only, atomic, and locks the dossier row."""
+
+from .common import lock_dossier, record_event  # noqa: F401
+from .documents import document_open, document_upload  # noqa: F401
+from .nominees import council_record, nominee_add, nominee_remove  # noqa: F401
+from .calendar import calendar_day_set  # noqa: F401

@@ -1,0 +1,34 @@
+from django.utils.translation import gettext as _
+
+from ..errors import Conflict, InvalidState, NotPermitted
+from ..models import Dossier, DossierEvent, UNIT_EDITABLE_STATUSES
+from ..rules import is_unit_member
+
+
+def lock_dossier(dossier: Dossier | int, *, seen_status: str | None = None) -> Dossier:
+    """Lock the dossier row for this transaction. When the caller saw another status than the
+    row now has, someone else acted first: a conflict, not a silent overwrite."""
+    pk = dossier if isinstance(dossier, int) else dossier.pk
+    if seen_status is None and isinstance(dossier, Dossier):
+        seen_status = dossier.status
+    locked = (Dossier.objects.select_for_update(of=("self",))
+              .select_related("campaign", "award_form", "unit").get(pk=pk))
+    if seen_status is not None and locked.status != seen_status:
+        raise Conflict(_("Hồ sơ vừa được người khác xử lý (trạng thái hiện tại: %(status)s). "
+                         "Vui lòng tải lại trang.") % {"status": locked.get_status_display()})
+    return locked
+
+
+def record_event(*, dossier, actor, kind, from_status="", to_status="", comment="", data=None):
+    return DossierEvent.objects.create(
+        dossier=dossier, actor=actor, kind=kind, from_status=from_status, to_status=to_status,
+        comment=comment, data=data or {},
+    )
+
+
+def require_unit_editor(dossier: Dossier, actor, *, statuses=UNIT_EDITABLE_STATUSES) -> None:
+    if not is_unit_member(actor, dossier):
+        raise NotPermitted()
+    if dossier.status not in statuses:
+        raise InvalidState(_("Hồ sơ đang ở trạng thái “%(status)s”: đơn vị không thể sửa lúc này.")
+                           % {"status": dossier.get_status_display()})

@@ -1,0 +1,88 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ..errors import InvalidInput
+from ..models import (
+    CouncilMeeting, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
+)
+from .common import lock_dossier, record_event, require_unit_editor
+
+NOMINEE_EDIT_STATUSES = [DossierStatus.DRAFT, DossierStatus.RETURNED]
+
+
+@transaction.atomic
+def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None, full_name: str = "",
+                citizen_id: str = "", birth_date: dt.date | None = None, position: str = "",
+                workplace: str = "", achievement: str = "") -> Nominee:
+    """Add a collective (a unit) or an individual (a person, found by CCCD when given)."""
+    dossier = lock_dossier(dossier)
+    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    if kind == NomineeKind.COLLECTIVE:
+        if unit is None:
+            raise InvalidInput(_("Hãy chọn tập thể được đề nghị."))
+        person = None
+    elif kind == NomineeKind.INDIVIDUAL:
+        full_name = " ".join(full_name.split())
+        if not full_name:
+            raise InvalidInput(_("Hãy nhập họ và tên cá nhân được đề nghị."))
+        citizen_id = citizen_id.strip()
+        if citizen_id:
+            if not citizen_id_ok(citizen_id):
+                raise InvalidInput(_("Số CCCD “%(id)s” không hợp lệ: cần đúng 12 chữ số.") % {"id": citizen_id})
+            person, created = Person.objects.get_or_create(
+                citizen_id=citizen_id, defaults={"full_name": full_name, "birth_date": birth_date})
+        else:
+            person = Person.objects.create(full_name=full_name, birth_date=birth_date)
+        unit = None
+    else:
+        raise InvalidInput(_("Loại đối tượng không hợp lệ."))
+    try:
+        with transaction.atomic():
+            nominee = Nominee.objects.create(
+                dossier=dossier, kind=kind, unit=unit, person=person, position=position.strip(),
+                workplace=workplace.strip(), achievement=achievement.strip())
+    except IntegrityError:
+        raise InvalidInput(_("Đối tượng này đã có trong hồ sơ.")) from None
+    record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Thêm %(name)s") %
+                 {"name": nominee.name}, data={"nominee": nominee.pk, "action": "add"})
+    return nominee
+
+
+@transaction.atomic
+def nominee_remove(*, nominee: Nominee, actor) -> None:
+    dossier = lock_dossier(nominee.dossier_id)
+    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    name = nominee.name
+    Nominee.objects.filter(pk=nominee.pk, dossier=dossier).delete()
+    record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Bỏ %(name)s") % {"name": name},
+                 data={"nominee": nominee.pk, "action": "remove"})
+
+
+@transaction.atomic
+def council_record(*, dossier: Dossier, actor, held_on: dt.date, members_total: int, members_present: int,
+                   votes: dict[int, int]) -> CouncilMeeting:
+    """Record the council meeting (biên bản họp xét): members present and votes for each nominee."""
+    dossier = lock_dossier(dossier)
+    require_unit_editor(dossier, actor)
+    if members_total <= 0 or members_present <= 0 or members_present > members_total:
+        raise InvalidInput(_("Số thành viên dự họp phải lớn hơn 0 và không vượt quá tổng số thành viên."))
+    nominees = {n.pk: n for n in dossier.nominees.all()}
+    unknown = set(votes) - set(nominees)
+    if unknown:
+        raise InvalidInput(_("Có phiếu bầu cho đối tượng không thuộc hồ sơ này."))
+    for pk, count in votes.items():
+        if count is None or count < 0 or count > members_present:
+            raise InvalidInput(_("Số phiếu đồng ý của %(name)s phải từ 0 đến %(max)s.")
+                               % {"name": nominees[pk].name, "max": members_present})
+    meeting, _created = CouncilMeeting.objects.update_or_create(
+        dossier=dossier, defaults={"held_on": held_on, "members_total": members_total,
+                                   "members_present": members_present})
+    for pk, count in votes.items():
+        Nominee.objects.filter(pk=pk).update(votes_for=count)
+    record_event(dossier=dossier, actor=actor, kind=EventKind.COUNCIL, comment=_("Ghi kết quả họp xét"),
+                 data={"held_on": held_on.isoformat(), "members_total": members_total,
+                       "members_present": members_present, "votes": {str(k): v for k, v in votes.items()}})
+    return meeting

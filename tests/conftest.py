@@ -1,0 +1,68 @@
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dossiers.models import AwardForm, Membership, NomineeKind, Role, Step, Unit
+from dossiers.setup import AGENCY_PATH, configure_award_form, document_types, levels, provincial_campaign
+
+User = get_user_model()
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_file(name="tai-lieu.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class World:
+    """A small province: alice (unit officer), henry (unit head) at Sở Tư pháp; bob (appraiser,
+    Sở TT&TT); nora (Sở Nội vụ); chris (Chủ tịch, signs as KT. CHỦ TỊCH / PHÓ CHỦ TỊCH);
+    charlie (officer of another unit)."""
+
+    def __init__(self):
+        lv = levels()
+        self.levels = lv
+        self.province = Unit.objects.create(name="UBND tỉnh Lạng Sơn", level=lv["tinh"])
+        self.stt = Unit.objects.create(name="Sở Thông tin và Truyền thông", level=lv["tinh"], parent=self.province)
+        self.snv = Unit.objects.create(name="Sở Nội vụ", level=lv["tinh"], parent=self.province)
+        self.unit = Unit.objects.create(name="Sở Tư pháp", level=lv["tinh"], parent=self.province)
+        self.other = Unit.objects.create(name="UBND huyện Cao Lộc", level=lv["huyen"], parent=self.province)
+        self.alice = self.user("alice", self.unit, Role.UNIT_OFFICER)
+        self.henry = self.user("henry", self.unit, Role.UNIT_HEAD, title="Giám đốc")
+        self.bob = self.user("bob", self.stt, Role.APPRAISER)
+        self.nora = self.user("nora", self.snv, Role.HOME_AFFAIRS)
+        self.chris = self.user("chris", self.province, Role.CHAIRMAN, title="Phó Chủ tịch", signs_for="CHỦ TỊCH")
+        self.charlie = self.user("charlie", self.other, Role.UNIT_OFFICER)
+        self.campaign = provincial_campaign(
+            province=self.province, appraising=self.stt, home_affairs=self.snv, plan_number="170/KH-UBND",
+            title="Đẩy mạnh thực hiện TTHC trên môi trường điện tử", period=(dt.date(2023, 8, 20), dt.date(2023, 11, 30)),
+            window=(dt.date(2023, 12, 4), dt.date(2023, 12, 6)), targets={lv["tinh"]: 70, lv["huyen"]: 60, lv["xa"]: 55})
+        self.form = self.campaign.award_forms.get(code="bang-khen")
+        self.types = document_types()
+
+    def user(self, username, unit, role, title="", signs_for=""):
+        user = User.objects.create_user(username, password="pw", first_name=username.title())
+        Membership.objects.create(user=user, unit=unit, role=role, title=title, signs_for=signs_for)
+        return user
+
+    def agency_form(self):
+        form = AwardForm.objects.create(campaign=self.campaign, code="giay-khen", name="Giấy khen của Giám đốc Sở",
+                                        deciding_unit=self.unit, signer_office="GIÁM ĐỐC SỞ TƯ PHÁP")
+        return configure_award_form(form, AGENCY_PATH)
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+@pytest.fixture
+def in_window(time_machine):
+    time_machine.move_to(dt.datetime(2023, 12, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)

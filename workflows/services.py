@@ -1,0 +1,286 @@
+"""Moves along the award path. Each is one transaction: lock the dossier row, check the actor's
+role at the acting unit, check the step's conditions, fire the FSM transition, write the event,
+complete the open task (the flow then opens the next one, addressed and with its due date)."""
+
+import logging
+from types import SimpleNamespace
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import STATUS
+
+from dossiers import calendar
+from dossiers.errors import Conflict, InvalidInput, InvalidState, MissingRequirements, NotPermitted, WindowClosed
+from dossiers.models import (
+    UNIT_STEPS, AwardForm, Campaign, Dossier, DossierStatus, EventKind, Membership, Nominee, Outcome,
+    ReturnRequest, Role, Step, Unit,
+)
+from dossiers.rules import can_act, roles_at
+from dossiers.services import lock_dossier, record_event
+
+from .flows import ACTIVE, DossierFlow
+from .models import REVISION, DossierTask
+
+log = logging.getLogger("khenthuong.workflows")
+
+
+def _open_task(dossier: Dossier) -> DossierTask:
+    task = (DossierTask.objects.select_related("process")
+            .filter(dossier=dossier, status__in=ACTIVE, flow_task_type="HUMAN").first())
+    if task is None:
+        raise InvalidState(_("Hồ sơ không có bước nào đang chờ xử lý."))
+    return task
+
+
+def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str) -> None:
+    try:
+        with task.activation() as activation:
+            activation.process.__dict__["_dossier"] = dossier
+            if task.status == STATUS.NEW:
+                activation.assign(actor)
+            activation.task.data = {**activation.task.data, "outcome": outcome}
+            activation.start(SimpleNamespace(user=actor))
+            activation.execute()
+    except FlowLockFailed:
+        raise Conflict(_("Người khác đang xử lý hồ sơ này. Vui lòng thử lại sau ít phút.")) from None
+
+
+def _fire(dossier: Dossier, method, *args, **kwargs) -> str:
+    before = dossier.status
+    try:
+        method(*args, **kwargs)
+    except TransitionNotAllowed:
+        raise InvalidState(_("Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “%(status)s”.")
+                           % {"status": dossier.get_status_display()}) from None
+    dossier.save()
+    return before
+
+
+def _check_window(dossier: Dossier) -> None:
+    campaign = dossier.campaign
+    if not campaign.is_window_open():
+        raise WindowClosed(
+            _("Ngoài thời gian nhận hồ sơ: từ 00:00 ngày %(opens)s đến 23:59 ngày %(closes)s.")
+            % {"opens": date_format(campaign.window_opens, "d/m/Y"),
+               "closes": date_format(campaign.window_closes, "d/m/Y")})
+
+
+def _require(dossier: Dossier, actor, step: Step) -> DossierTask:
+    if not can_act(actor, dossier, step):
+        raise NotPermitted()
+    task = _open_task(dossier)
+    if task.step != step:
+        raise InvalidState(_("Hồ sơ đang ở bước “%(current)s”, không phải “%(step)s”.")
+                           % {"current": task.step_label, "step": step.label})
+    return task
+
+
+@transaction.atomic
+def dossier_create(*, campaign: Campaign, award_form: AwardForm, unit: Unit, actor) -> Dossier:
+    """Open a dossier for a unit and start its flow: the unit officer gets the proposal task."""
+    if not roles_at(actor, unit.pk) & {Role.UNIT_OFFICER, Role.UNIT_HEAD}:
+        raise NotPermitted()
+    if award_form.campaign_id != campaign.pk:
+        raise InvalidInput(_("Hình thức khen thưởng không thuộc đợt thi đua này."))
+    if timezone.now() > campaign.window_close_at:
+        raise WindowClosed(_("Đợt thi đua đã hết hạn nhận hồ sơ (23:59 ngày %(closes)s).")
+                           % {"closes": date_format(campaign.window_closes, "d/m/Y")})
+    try:
+        with transaction.atomic():
+            dossier = Dossier.objects.create(campaign=campaign, award_form=award_form, unit=unit, created_by=actor)
+    except IntegrityError:
+        existing = Dossier.objects.filter(campaign=campaign, award_form=award_form, unit=unit).exclude(
+            status=DossierStatus.WITHDRAWN).first()
+        raise Conflict(_("Đơn vị đã có hồ sơ #%(pk)s cho hình thức này trong đợt thi đua.")
+                       % {"pk": existing.pk if existing else "?"}) from None
+    record_event(dossier=dossier, actor=actor, kind=EventKind.CREATED, to_status=dossier.status)
+    DossierFlow.start.run(dossier=dossier)
+    return dossier
+
+
+@transaction.atomic
+def dossier_complete_step(*, dossier: Dossier, actor, step: Step, comment: str = "") -> Dossier:
+    """Finish one of the unit's preparation steps (tờ trình, họp xét, báo cáo thành tích)."""
+    dossier = lock_dossier(dossier)
+    if step not in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS):
+        raise InvalidInput(_("Bước này không do đơn vị hoàn thành."))
+    task = _require(dossier, actor, step)
+    problems = dossier.step_problems(step)
+    if problems:
+        raise MissingRequirements(problems)
+    before = _fire(dossier, dossier.transition_for(step))
+    record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
+                 to_status=dossier.status, comment=comment, data={"step": step})
+    _complete_task(task, dossier, actor, "done")
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    """The unit head signs the tờ trình and sends the dossier, inside the submission window."""
+    dossier = lock_dossier(dossier)
+    task = _require(dossier, actor, Step.SUBMISSION)
+    _check_window(dossier)
+    problems = [p for step in dossier.path() if step in UNIT_STEPS for p in dossier.step_problems(step)]
+    if problems:
+        raise MissingRequirements(problems)
+    before = _fire(dossier, dossier.submit, signer=actor)
+    campaign = dossier.campaign
+    if campaign.rulebook_frozen_at is None:
+        Campaign.objects.filter(pk=campaign.pk, rulebook_frozen_at__isnull=True).update(
+            rulebook_frozen_at=timezone.now())
+    membership = Membership.objects.filter(user=actor, unit=dossier.unit, role=Role.UNIT_HEAD).first()
+    record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
+                 to_status=dossier.status, comment=comment,
+                 data={"step": Step.SUBMISSION, "signed_as": _signature(membership)})
+    _complete_task(task, dossier, actor, "submitted")
+    return dossier
+
+
+@transaction.atomic
+def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    """A reviewer (Sở TT&TT, Sở Nội vụ) approves the step the dossier is at and forwards it."""
+    dossier = lock_dossier(dossier)
+    step = dossier.current_step
+    if step not in (Step.APPRAISAL, Step.HOME_AFFAIRS):
+        raise InvalidState(_("Hồ sơ không ở bước thẩm định."))
+    task = _require(dossier, actor, step)
+    before = _fire(dossier, dossier.transition_for(step))
+    record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
+                 to_status=dossier.status, comment=comment, data={"step": step})
+    _complete_task(task, dossier, actor, "approved")
+    return dossier
+
+
+def _clean_reasons(reasons) -> list[dict]:
+    cleaned = []
+    for reason in reasons or []:
+        item = {"text": reason} if isinstance(reason, str) else dict(reason)
+        item["text"] = " ".join(str(item.get("text", "")).split())
+        if item["text"]:
+            cleaned.append(item)
+    if not cleaned:
+        raise InvalidInput(_("Hãy ghi rõ lý do trả lại (ít nhất một lý do)."))
+    return cleaned
+
+
+@transaction.atomic
+def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
+    """Return the dossier to its unit with every reason at once (phiếu yêu cầu bổ sung). The
+    reviewer's clock stops with the working days it had left; the unit's clock starts."""
+    dossier = lock_dossier(dossier)
+    step = dossier.current_step
+    if step not in (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION):
+        raise InvalidState(_("Chỉ trả lại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
+    task = _require(dossier, actor, step)
+    cleaned = _clean_reasons(reasons)
+    now = timezone.now()
+    days_left = 0
+    if task.due_at:
+        days_left = calendar.working_days_between(timezone.localdate(now), timezone.localdate(task.due_at))
+    unit_due_at = calendar.due_at(now, dossier.award_form.revision_lead_days)
+    request = ReturnRequest.objects.create(dossier=dossier, step=step, actor=actor, reasons=cleaned,
+                                           reviewer_days_left=days_left, unit_due_at=unit_due_at)
+    before = _fire(dossier, dossier.return_for_changes)
+    record_event(dossier=dossier, actor=actor, kind=EventKind.RETURN, from_status=before, to_status=dossier.status,
+                 comment="; ".join(r["text"] for r in cleaned),
+                 data={"step": step, "reasons": cleaned, "return_request": request.pk,
+                       "reviewer_days_left": days_left, "unit_due_at": unit_due_at.isoformat()})
+    dossier._unit_due_at = unit_due_at
+    _complete_task(task, dossier, actor, "returned")
+    return request
+
+
+@transaction.atomic
+def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
+    """The unit sends the fixed dossier back; it resumes at the step that returned it, whose clock
+    restarts with the working days it had left."""
+    dossier = lock_dossier(dossier)
+    if not roles_at(actor, dossier.unit_id) & {Role.UNIT_OFFICER, Role.UNIT_HEAD}:
+        raise NotPermitted()
+    task = _open_task(dossier)
+    if task.step != REVISION:
+        raise InvalidState(_("Hồ sơ không ở trạng thái chờ bổ sung."))
+    problems = [p for step in dossier.path() if step in UNIT_STEPS for p in dossier.step_problems(step)]
+    if problems:
+        raise MissingRequirements(problems)
+    request = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).first()
+    before = _fire(dossier, dossier.resubmit)
+    if request:
+        ReturnRequest.objects.filter(pk=request.pk).update(resolved_at=timezone.now())
+        dossier._resume_days = request.reviewer_days_left
+    record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
+                 to_status=dossier.status, comment=comment,
+                 data={"step": REVISION, "return_request": request.pk if request else None})
+    _complete_task(task, dossier, actor, "resubmitted")
+    return dossier
+
+
+def _signature(membership: Membership | None) -> dict:
+    if membership is None:
+        return {}
+    return {"name": membership.user.get_full_name() or membership.user.get_username(),
+            "title": membership.title, "signs_for": membership.signs_for,
+            "capacity": f"KT. {membership.signs_for}" if membership.signs_for else ""}
+
+
+@transaction.atomic
+def dossier_decide(*, dossier: Dossier, actor, outcomes: dict[int, bool], comment: str = "") -> Dossier:
+    """The leader decides each nominee: awarded or not. Records who signed and in what capacity
+    (e.g. KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)."""
+    dossier = lock_dossier(dossier)
+    task = _require(dossier, actor, Step.DECISION)
+    nominees = {n.pk: n for n in dossier.nominees.select_related("person", "unit")}
+    missing = [n.name for pk, n in nominees.items() if pk not in outcomes]
+    if missing:
+        raise MissingRequirements([_("Chưa quyết định cho %(name)s.") % {"name": name} for name in missing])
+    if set(outcomes) - set(nominees):
+        raise InvalidInput(_("Có đối tượng không thuộc hồ sơ này."))
+    for pk, awarded in outcomes.items():
+        Nominee.objects.filter(pk=pk).update(outcome=Outcome.AWARDED if awarded else Outcome.NOT_AWARDED)
+    before = _fire(dossier, dossier.decide)
+    membership = Membership.objects.filter(user=actor, unit_id=dossier.acting_unit_id(Step.DECISION),
+                                           role=Role.CHAIRMAN).select_related("user").first()
+    record_event(dossier=dossier, actor=actor, kind=EventKind.DECISION, from_status=before, to_status=dossier.status,
+                 comment=comment, data={"step": Step.DECISION, "signed_as": _signature(membership),
+                                        "awarded": sorted(pk for pk, ok in outcomes.items() if ok),
+                                        "not_awarded": sorted(pk for pk, ok in outcomes.items() if not ok)})
+    _complete_task(task, dossier, actor, "decided")
+    return dossier
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
+    """The unit head withdraws the dossier before a decision; its open task closes."""
+    dossier = lock_dossier(dossier)
+    if Role.UNIT_HEAD not in roles_at(actor, dossier.unit_id):
+        raise NotPermitted(_("Chỉ thủ trưởng đơn vị được rút hồ sơ."))
+    if not reason.strip():
+        raise InvalidInput(_("Hãy ghi lý do rút hồ sơ."))
+    task = _open_task(dossier)
+    before = _fire(dossier, dossier.withdraw)
+    record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
+                 to_status=dossier.status, comment=reason.strip(), data={"step": task.step})
+    _complete_task(task, dossier, actor, "withdrawn")
+    return dossier
+
+
+@transaction.atomic
+def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
+    """A reviewer rules the dossier out (e.g. the unit is not eligible); the path ends."""
+    dossier = lock_dossier(dossier)
+    step = dossier.current_step
+    if step not in (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION):
+        raise InvalidState(_("Chỉ loại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
+    task = _require(dossier, actor, step)
+    if not reason.strip():
+        raise InvalidInput(_("Hãy ghi lý do không xét hồ sơ."))
+    before = _fire(dossier, dossier.reject)
+    record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
+                 to_status=dossier.status, comment=reason.strip(), data={"step": step})
+    _complete_task(task, dossier, actor, "rejected")
+    return dossier
