@@ -6,5 +6,5 @@ from .dossiers import (  # noqa: F401
     FINAL_STATUSES, REVIEW_STATUSES, STATUS_AT_STEP, STEP_AT_STATUS, UNIT_EDITABLE_STATUSES,
     CouncilMeeting, Dossier, DossierStatus, Nominee, NomineeKind, Outcome,
 )
-from .records import CalendarDay, Document, DossierEvent, EventKind, ReturnRequest  # noqa: F401
+from .records import CalendarDay, Document, DossierEvent, EventKind, ReturnRequest, ServiceRating  # noqa: F401
 from .units import citizen_id_ok, Membership, Person, Role, Unit, UnitLevel  # noqa: F401

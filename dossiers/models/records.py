@@ -123,3 +123,18 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {'làm việc' if self.is_working else 'nghỉ'}"
+
+
+class ServiceRating(models.Model):
+    """ServiceRating — đánh giá mức độ hài lòng của đơn vị sau khi có quyết định (1–5 và ý kiến)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("mức độ hài lòng (1–5)"))
+    comment = models.TextField(_("ý kiến"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = _("đánh giá hài lòng")
+        constraints = [models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_1_to_5")]
