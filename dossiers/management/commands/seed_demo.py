@@ -1,0 +1,222 @@
+"""Demo data: the campaign of Kế hoạch 170/KH-UBND (Lạng Sơn, 2023) with dossiers in every state,
+a campaign whose window is open today, and a centre's own Giấy khen campaign (seed 004).
+Every dossier is moved through the real services, at the plan's real dates."""
+
+import datetime as dt
+import zoneinfo
+
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from dossiers.models import AwardForm, Campaign, DossierStatus, Membership, Role, Unit
+from dossiers.setup import AGENCY_PATH, configure_award_form, levels, provincial_campaign
+from workflows import services
+from workflows.walk import Actors, add_nominees, walk
+
+PASSWORD = "khenthuong2023"
+HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+LEGAL_BASIS = (
+    "Luật Thi đua, khen thưởng ngày 15/6/2022; Nghị định số 98/2023/NĐ-CP; Nghị định số 45/2020/NĐ-CP "
+    "ngày 08/4/2020 của Chính phủ về thực hiện thủ tục hành chính trên môi trường điện tử; Nghị quyết số "
+    "49-NQ/TU ngày 28/9/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Lạng Sơn."
+)
+PROVINCE_UNITS = [
+    ("tuphap", "Sở Tư pháp"), ("taichinh", "Sở Tài chính"), ("yte", "Sở Y tế"),
+    ("gddt", "Sở Giáo dục và Đào tạo"), ("khdt", "Sở Kế hoạch và Đầu tư"),
+    ("ttpvhcc", "Trung tâm Phục vụ hành chính công tỉnh"),
+]
+DISTRICT_UNITS = [
+    ("caoloc", "UBND huyện Cao Lộc"), ("huulung", "UBND huyện Hữu Lũng"), ("chilang", "UBND huyện Chi Lăng"),
+    ("tplangson", "UBND thành phố Lạng Sơn"), ("locbinh", "UBND huyện Lộc Bình"),
+    ("vanlang", "UBND huyện Văn Lãng"),
+]
+COMMUNE_UNITS = [("hopthanh", "UBND xã Hợp Thành", "caoloc"), ("vinhtrai", "UBND phường Vĩnh Trại", "tplangson"),
+                 ("mai-pha", "UBND xã Mai Pha", "tplangson")]
+PEOPLE = [
+    ("Hoàng Văn Nam", "020083001234", "Trưởng phòng Hành chính tư pháp"),
+    ("Lành Thị Thu", "020186004321", "Chuyên viên Bộ phận Một cửa"),
+    ("Nông Đức Mạnh", "020090005678", "Phó Chủ tịch UBND"),
+    ("Vi Thị Hồng", "020192008765", "Công chức Văn phòng - Thống kê"),
+    ("Lương Văn Hải", "020085002468", "Chánh Văn phòng"),
+    ("Chu Thị Lan", "020188001357", "Chuyên viên"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo province, campaigns, logins and dossiers in every state (idempotent)."
+
+    def handle(self, *args, **options):
+        if Campaign.objects.filter(plan_number="170/KH-UBND").exists():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            self.build()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.print_logins()
+
+    def user(self, username, unit, role, *, first, last, title="", signs_for="", staff=False):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "email": f"{username}@langson.gov.vn", "is_staff": staff})
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, unit=unit, role=role,
+                                         defaults={"title": title, "signs_for": signs_for})
+        return user
+
+    @transaction.atomic
+    def build(self):
+        lv = levels()
+        province = Unit.objects.create(name="UBND tỉnh Lạng Sơn", short_name="UBND tỉnh", level=lv["tinh"])
+        stt = Unit.objects.create(name="Sở Thông tin và Truyền thông", short_name="Sở TT&TT", level=lv["tinh"],
+                                  parent=province)
+        snv = Unit.objects.create(name="Sở Nội vụ", level=lv["tinh"], parent=province)
+        units = {}
+        for slug, name in PROVINCE_UNITS:
+            units[slug] = Unit.objects.create(name=name, level=lv["tinh"], parent=province)
+        for slug, name in DISTRICT_UNITS:
+            units[slug] = Unit.objects.create(name=name, level=lv["huyen"], parent=province)
+        for slug, name, parent in COMMUNE_UNITS:
+            units[slug] = Unit.objects.create(name=name, level=lv["xa"], parent=units[parent])
+
+        User = get_user_model()
+        admin, created = User.objects.get_or_create(username="admin", defaults={
+            "is_staff": True, "is_superuser": True, "first_name": "Quản trị", "email": "admin@langson.gov.vn"})
+        if created:
+            admin.set_password(PASSWORD)
+            admin.save()
+        Membership.objects.get_or_create(user=admin, unit=province, role=Role.ADMIN)
+        appraiser = self.user("thamdinh_tttt", stt, Role.APPRAISER, first="Minh", last="Đặng Quang",
+                              title="Chuyên viên Phòng Bưu chính - Viễn thông")
+        self.user("giamdoc_tttt", stt, Role.UNIT_HEAD, first="Tuấn", last="Hoàng Anh", title="Giám đốc")
+        home_affairs = self.user("chuyenvien_noivu", snv, Role.HOME_AFFAIRS, first="Hà", last="Nguyễn Thu",
+                                 title="Chuyên viên Ban Thi đua - Khen thưởng")
+        self.user("giamdoc_noivu", snv, Role.UNIT_HEAD, first="Bình", last="Lý Văn", title="Giám đốc")
+        chairman = self.user("phochutich", province, Role.CHAIRMAN, first="Thiệu", last="Hồ Tiến",
+                             title="Phó Chủ tịch", signs_for="CHỦ TỊCH")
+        self.user("chutich", province, Role.CHAIRMAN, first="Chủ tịch", last="", title="Chủ tịch")
+        officers, heads = {}, {}
+        for slug, unit in units.items():
+            officers[slug] = self.user(f"canbo_{slug}", unit, Role.UNIT_OFFICER, first="Cán bộ",
+                                       last=unit.name.replace("UBND ", ""), title="Chuyên viên thi đua")
+            head_name = "giamdoc_tuphap" if slug == "tuphap" else f"lanhdao_{slug}"
+            heads[slug] = self.user(head_name, unit, Role.UNIT_HEAD, first="Lãnh đạo",
+                                    last=unit.name.replace("UBND ", ""),
+                                    title="Giám đốc" if unit.level.code == "tinh" else "Chủ tịch")
+
+        def actors(slug):
+            return Actors(officer=officers[slug], head=heads[slug], appraiser=appraiser,
+                          home_affairs=home_affairs, chairman=chairman)
+
+        people = iter(PEOPLE)
+
+        def new_dossier(campaign, form, slug, *, person=True):
+            dossier = services.dossier_create(campaign=campaign, award_form=form, unit=units[slug],
+                                              actor=officers[slug])
+            individuals = []
+            if person:
+                name, cccd, position = next(people, (f"Cán bộ {slug}", "", "Chuyên viên"))
+                individuals = [{"full_name": name, "citizen_id": cccd, "position": position,
+                                "workplace": units[slug].name}]
+            add_nominees(dossier, officers[slug], collectives=[units[slug]], individuals=individuals)
+            return dossier
+
+        # 1. Kế hoạch 170/KH-UBND: window 04–06/12/2023, now closed. Work happens on its real dates.
+        plan = provincial_campaign(
+            province=province, appraising=stt, home_affairs=snv, plan_number="170/KH-UBND",
+            title="Đẩy mạnh thực hiện thủ tục hành chính trên môi trường điện tử và số hóa hồ sơ, kết quả giải "
+                  "quyết thủ tục hành chính còn hiệu lực trên địa bàn tỉnh Lạng Sơn",
+            period=(dt.date(2023, 8, 20), dt.date(2023, 11, 30)), window=(dt.date(2023, 12, 4), dt.date(2023, 12, 6)),
+            targets={lv["tinh"]: 70, lv["huyen"]: 60, lv["xa"]: 55}, legal_basis=LEGAL_BASIS)
+        form = plan.award_forms.get(code="bang-khen")
+        states = [
+            ("yte", DossierStatus.DRAFT), ("taichinh", DossierStatus.PROPOSAL_READY),
+            ("gddt", DossierStatus.COUNCIL_REVIEWED), ("khdt", DossierStatus.REPORTS_COMPLETE),
+            ("huulung", DossierStatus.SUBMITTED), ("chilang", DossierStatus.APPRAISED),
+            ("tplangson", DossierStatus.AWAITING_DECISION), ("tuphap", DossierStatus.DECIDED),
+            ("caoloc", DossierStatus.DECIDED), ("locbinh", "returned"), ("vanlang", "withdrawn"),
+            ("hopthanh", "rejected"),
+        ]
+        with time_machine.travel(dt.datetime(2023, 12, 5, 9, 0, tzinfo=HCM), tick=True):
+            for slug, target in states:
+                dossier = new_dossier(plan, form, slug, person=units[slug].level.code != "xa")
+                if target == "returned":
+                    dossier = walk(dossier, actors(slug), until=DossierStatus.SUBMITTED)
+                    types = {r.document_type.code: r.document_type for r in form.requirements.all()}
+                    nominee = dossier.nominees.first()
+                    services.dossier_return(dossier=dossier, actor=appraiser, reasons=[
+                        {"text": "Báo cáo thành tích chưa nêu tỷ lệ số hóa hồ sơ theo từng quý.",
+                         "document_type": types["bao-cao-thanh-tich"].code, "nominee": nominee.pk},
+                        {"text": "Biên bản họp xét thiếu chữ ký của thư ký Hội đồng.",
+                         "document_type": types["bien-ban-hop-xet"].code},
+                    ])
+                elif target == "withdrawn":
+                    dossier = walk(dossier, actors(slug), until=DossierStatus.REPORTS_COMPLETE)
+                    services.dossier_withdraw(dossier=dossier, actor=heads[slug],
+                                              reason="Đơn vị chưa đạt chỉ tiêu số hóa, xin rút hồ sơ.")
+                elif target == "rejected":
+                    dossier = walk(dossier, actors(slug), until=DossierStatus.SUBMITTED)
+                    services.dossier_reject(dossier=dossier, actor=appraiser,
+                                            reason="Tỷ lệ số hóa hồ sơ đạt 31%, dưới chỉ tiêu 55% của cấp xã.")
+                else:
+                    walk(dossier, actors(slug), until=target)
+
+        # 2. A campaign whose window is open today: a new user can walk the path now.
+        today = timezone.localdate()
+        live = provincial_campaign(
+            province=province, appraising=stt, home_affairs=snv, plan_number="45/KH-UBND",
+            title="Thi đua đẩy mạnh chuyển đổi số, cung cấp dịch vụ công trực tuyến toàn trình năm "
+                  f"{today.year}", period=(today - dt.timedelta(days=120), today - dt.timedelta(days=5)),
+            window=(today - dt.timedelta(days=3), today + dt.timedelta(days=14)),
+            targets={lv["tinh"]: 80, lv["huyen"]: 70, lv["xa"]: 65}, legal_basis=LEGAL_BASIS)
+        live_form = live.award_forms.get(code="bang-khen")
+        walk(new_dossier(live, live_form, "caoloc"), actors("caoloc"), until=DossierStatus.SUBMITTED)
+        walk(new_dossier(live, live_form, "tplangson"), actors("tplangson"), until=DossierStatus.AWAITING_DECISION)
+        walk(new_dossier(live, live_form, "huulung"), actors("huulung"), until=DossierStatus.APPRAISED)
+        walk(new_dossier(live, live_form, "yte", person=False), actors("yte"), until=DossierStatus.PROPOSAL_READY)
+
+        # 3. Seed 004: the centre's own campaign, Giấy khen of its director (proposal → council → decision).
+        centre = units["ttpvhcc"]
+        self.user("giamdoc_ttpvhcc", centre, Role.CHAIRMAN, first="Giám đốc", last="Trung tâm", title="Giám đốc")
+        centre_campaign = Campaign.objects.create(
+            plan_number="12/KH-TTPVHCC", issuing_unit=centre,
+            title="Thi đua đặc biệt lập thành tích chào mừng kỷ niệm 90 năm Ngày truyền thống Đảng bộ tỉnh "
+                  "Lạng Sơn (15/6/1933 - 15/6/2023)",
+            legal_basis="Kế hoạch số 416-KH/ĐU ngày 27/3/2023 của Đảng ủy Văn phòng UBND tỉnh.",
+            period_start=dt.date(2023, 3, 28), period_end=dt.date(2023, 6, 10),
+            window_opens=today - dt.timedelta(days=2), window_closes=today + dt.timedelta(days=10))
+        giay_khen = configure_award_form(AwardForm.objects.create(
+            campaign=centre_campaign, code="giay-khen", name="Giấy khen của Giám đốc Trung tâm",
+            deciding_unit=centre, signer_office="GIÁM ĐỐC TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH"), AGENCY_PATH)
+        centre_actors = Actors(officer=officers["ttpvhcc"], head=heads["ttpvhcc"],
+                               chairman=get_user_model().objects.get(username="giamdoc_ttpvhcc"))
+        dossier = services.dossier_create(campaign=centre_campaign, award_form=giay_khen, unit=centre,
+                                          actor=officers["ttpvhcc"])
+        add_nominees(dossier, officers["ttpvhcc"], individuals=[
+            {"full_name": "Lộc Thị Hương", "citizen_id": "020195003344", "position": "Viên chức Bộ phận Một cửa",
+             "workplace": centre.name}])
+        walk(dossier, centre_actors, until=DossierStatus.AWAITING_DECISION)
+
+        try:
+            call_command("seed_criteria_demo")
+        except Exception as exc:  # the criteria module is optional for the core demo
+            if "Unknown command" not in str(exc):
+                raise
+
+    def print_logins(self):
+        self.stdout.write(f"\nDemo logins (password: {PASSWORD}):")
+        rows = [
+            ("canbo_tuphap", "Cán bộ thi đua, Sở Tư pháp (lập hồ sơ)"),
+            ("giamdoc_tuphap", "Giám đốc Sở Tư pháp (ký, gửi hồ sơ)"),
+            ("canbo_caoloc", "Cán bộ thi đua, UBND huyện Cao Lộc"),
+            ("thamdinh_tttt", "Chuyên viên thẩm định, Sở TT&TT"),
+            ("chuyenvien_noivu", "Chuyên viên Ban TĐKT, Sở Nội vụ"),
+            ("phochutich", "Phó Chủ tịch UBND tỉnh (ký KT. Chủ tịch)"),
+            ("giamdoc_ttpvhcc", "Giám đốc Trung tâm PVHCC (Giấy khen)"),
+            ("admin", "Quản trị hệ thống (/admin/)"),
+        ]
+        for username, role in rows:
+            self.stdout.write(f"  {username:<18} {role}")
