@@ -1,20 +1,16 @@
-from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from workflows.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", home, name="home"),
     path("", include("dossiers.urls")),
     path("", include("workflows.urls")),
     path("", include("certificates.urls")),
 ]
-
-if settings.DEBUG:
-    from django.http import HttpResponse
-
-    def _placeholder_home(request):
-        return HttpResponse("Hệ thống khen thưởng — trang chủ đang được xây dựng.")
-
-    if not any(getattr(p, "name", None) == "home" for p in urlpatterns):
-        urlpatterns.append(path("", _placeholder_home, name="home"))
