@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "dossiers",
     "workflows",
     "certificates",
+    "dossiers.criteria",
 ]
 
 MIDDLEWARE = [

@@ -149,6 +149,9 @@ def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossi
     if step not in (Step.APPRAISAL, Step.HOME_AFFAIRS):
         raise InvalidState(_("Hồ sơ không ở bước thẩm định."))
     task = _require(dossier, actor, step)
+    from dossiers.criteria.services import require_criteria_met  # hard criteria block unless overridden
+
+    require_criteria_met(dossier=dossier, actor=actor)
     before = _fire(dossier, dossier.transition_for(step))
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=comment, data={"step": step})
