@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "workflows.notifications.context",
             ],
         },
     },
@@ -156,6 +157,10 @@ else:
             "filename": env_str("HUEY_SQLITE_PATH", str(VAR_DIR / "huey.sqlite3")),
         }
     )
+# Deadlines (workflows/deadlines.py): the scan runs in the consumer every DEADLINE_SCAN_MINUTES.
+REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
+LATE_EXTENSION_DAYS = env_int("LATE_EXTENSION_DAYS", 3)
+DEADLINE_SCAN_MINUTES = env_int("DEADLINE_SCAN_MINUTES", 5)
 
 _email_url = env_str("EMAIL_URL")
 if _email_url:

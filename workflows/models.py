@@ -62,3 +62,158 @@ class DossierTask(AbstractTask):
 
     def is_overdue(self, at=None) -> bool:
         return self.is_open and self.due_at is not None and (at or timezone.now()) > self.due_at
+
+
+# --- Deadlines: reminders, escalation, explanations, apology letters, notifications ----------------
+# (issue 5; owned by workflows/deadlines.py, which is the only writer of these tables)
+
+from django.conf import settings as _settings  # noqa: E402
+
+
+class AlertKind(models.TextChoices):
+    """AlertKind — loại nhắc việc theo hạn xử lý."""
+
+    BEFORE = "before", _("Sắp đến hạn")
+    DUE_DAY = "due_day", _("Đến hạn hôm nay")
+    OVERDUE = "overdue", _("Quá hạn")
+
+
+class DeadlineAlert(models.Model):
+    """DeadlineAlert — nhắc việc đã phát: one row per (task, kind), inserted by the scan BEFORE
+    anything is sent. The unique constraint is what makes two scans, or two consumers, send each
+    reminder exactly once; `delivered_at` is claimed by exactly one delivery job."""
+
+    task = models.ForeignKey(DossierTask, on_delete=models.CASCADE, related_name="deadline_alerts")
+    kind = models.CharField(max_length=10, choices=AlertKind.choices)
+    due_at = models.DateTimeField(_("hạn xử lý lúc nhắc"))
+    scan_token = models.CharField(max_length=32, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhắc việc")
+        verbose_name_plural = _("nhắc việc")
+        constraints = [models.UniqueConstraint(fields=["task", "kind"], name="deadline_alert_once")]
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", _("Nhắc hạn xử lý")
+    ESCALATION = "escalation", _("Báo cáo quá hạn")
+    EXPLANATION = "explanation", _("Yêu cầu giải trình")
+    APOLOGY = "apology", _("Phiếu xin lỗi, hẹn lại")
+    DEADLINE_CHANGE = "deadline_change", _("Thay đổi hạn xử lý")
+
+
+class Notification(models.Model):
+    """Notification — thông báo cho một người dùng (chuông trên giao diện, kèm thư điện tử).
+    Every notification points at its dossier."""
+
+    user = models.ForeignKey(_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("loại"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    link = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class LateExplanation(models.Model):
+    """LateExplanation — giải trình của người chịu trách nhiệm khi một bước xử lý quá hạn."""
+
+    task = models.OneToOneField(DossierTask, on_delete=models.CASCADE, related_name="late_explanation")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="late_explanations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("nội dung giải trình"), blank=True)
+    submitted_by = models.ForeignKey(_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("giải trình quá hạn")
+        verbose_name_plural = _("giải trình quá hạn")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(submitted_at__isnull=True) | ~models.Q(text=""), name="explanation_has_text")]
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+def apology_path(instance, filename):
+    return f"apologies/{instance.dossier_id}/{instance.pk}-{instance.task_id}.pdf"
+
+
+class ApologyLetter(models.Model):
+    """ApologyLetter — Phiếu xin lỗi và hẹn lại ngày trả kết quả (Nghị định 61/2018), gửi đơn vị
+    nộp hồ sơ khi một bước thẩm định, quyết định quá hạn."""
+
+    task = models.OneToOneField(DossierTask, on_delete=models.CASCADE, related_name="apology_letter")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apology_letters")
+    issuing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("số, ký hiệu"), max_length=60)
+    issued_at = models.DateTimeField(_("ngày phát hành"), default=timezone.now)
+    original_due_at = models.DateTimeField(_("hạn cũ"))
+    new_due_at = models.DateTimeField(_("ngày hẹn trả kết quả mới"))
+    reason = models.TextField(_("lý do quá hạn"))
+    signer = models.JSONField(default=dict, blank=True)
+    issued_by = models.ForeignKey(_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    pdf = models.FileField(upload_to=apology_path, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("phiếu xin lỗi, hẹn lại ngày trả kết quả")
+        verbose_name_plural = _("phiếu xin lỗi, hẹn lại ngày trả kết quả")
+        constraints = [models.CheckConstraint(condition=models.Q(new_due_at__gt=models.F("original_due_at")),
+                                              name="apology_new_date_later")]
+
+    def __str__(self):
+        return self.number
+
+
+class CalendarChange(models.Model):
+    """CalendarChange — nhật ký thay đổi lịch làm việc và số việc được tính lại hạn."""
+
+    day = models.DateField(_("ngày"))
+    was_working = models.BooleanField(_("trước: ngày làm việc"))
+    is_working = models.BooleanField(_("sau: ngày làm việc"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    actor = models.ForeignKey(_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    tasks_recomputed = models.PositiveIntegerField(_("số việc tính lại hạn"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("thay đổi lịch làm việc")
+        verbose_name_plural = _("thay đổi lịch làm việc")
+
+
+def _recompute_on_calendar_change(sender, **kwargs):
+    from .deadlines import deadlines_recompute
+
+    deadlines_recompute(day=kwargs["day"], was_working=kwargs["was_working"], is_working=kwargs["is_working"],
+                        actor=kwargs.get("actor"), note=kwargs.get("note", ""))
+
+
+def _connect_calendar_signal():
+    # dossiers never imports workflows: it announces the change, workflows re-stamps its due dates.
+    from dossiers.services.calendar import calendar_changed
+
+    calendar_changed.connect(_recompute_on_calendar_change, dispatch_uid="workflows.recompute_due_dates")
+
+
+_connect_calendar_signal()

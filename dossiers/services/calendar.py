@@ -1,17 +1,33 @@
 import datetime as dt
+import logging
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from .. import calendar
 from ..models import CalendarDay
 
+log = logging.getLogger("khenthuong.calendar")
+
+# Sent inside the service's transaction after a day changed between working and non-working, with
+# day, was_working, is_working, note, actor. The workflows app re-stamps the due dates of open tasks
+# (and logs the change) in the same transaction; dossiers never imports workflows.
+calendar_changed = Signal()
+
 
 @transaction.atomic
 def calendar_day_set(*, day: dt.date, is_working: bool, note: str = "", actor=None) -> CalendarDay:
-    """Declare an extra day off or a make-up working day. Open tasks' due dates are re-stamped by
-    the workflows layer (workflows.services.deadlines_recompute), which callers run after this."""
+    """Declare an extra day off or a make-up working day (each year's government decision). Open
+    tasks' due dates are re-stamped through `calendar_changed` in the same transaction."""
+    calendar.clear_cache()
+    was_working = calendar.is_working_day(day)
     entry, _created = CalendarDay.objects.update_or_create(date=day, defaults={"is_working": is_working,
                                                                                 "note": note})
     transaction.on_commit(calendar.clear_cache)
     calendar.clear_cache()
+    log.info("calendar day %s set to %s (was %s) by %s: %s", day, "working" if is_working else "day off",
+             "working" if was_working else "day off", getattr(actor, "pk", None), note)
+    if was_working != is_working:
+        calendar_changed.send(sender=CalendarDay, day=day, was_working=was_working, is_working=is_working,
+                              note=note, actor=actor)
     return entry

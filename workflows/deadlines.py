@@ -1,0 +1,402 @@
+"""Deadlines that act: one periodic scan over the due dates of open tasks sends a reminder N working
+days before (REMINDER_DAYS_BEFORE), one on the due day, and on expiry escalates to the head of the
+responsible unit; for the administration's steps (appraisal, Sở Nội vụ, decision) it also asks the
+responsible officer for an explanation (giải trình) and issues an apology letter with a new
+appointment date to the submitting unit (Nghị định 61/2018). Calendar changes re-stamp due dates.
+
+Exactly once: the scan inserts a DeadlineAlert row per (task, kind) under a unique constraint before
+anything is sent, and queues delivery after commit with the ids it inserted itself; delivery claims
+the row (delivered_at) with a conditional UPDATE. Two scans, or two consumers, send nothing twice."""
+
+import datetime as dt
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dossiers import calendar
+from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
+from dossiers.models import (
+    Dossier, EventKind, Membership, ReturnRequest, Role, Step, Unit, local_day_end, local_day_start,
+)
+from dossiers.rules import roles_at
+from dossiers.services import lock_dossier, record_event
+
+from .flows import ACTIVE
+from .models import (
+    REVISION, AlertKind, ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation,
+    NotificationKind,
+)
+from .notifications import members, notify, unit_contacts
+
+log = logging.getLogger("khenthuong.deadlines")
+
+# Steps done by the administration for the submitting unit: late ones need an explanation and an
+# apology letter. The unit's own steps (and its revision) only escalate to the unit's head.
+ADMINISTRATION_STEPS = (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION)
+DELIVERY_CHUNK = 200
+
+
+def reminder_days_before() -> int:
+    return int(getattr(settings, "REMINDER_DAYS_BEFORE", 2))
+
+
+def late_extension_days() -> int:
+    return int(getattr(settings, "LATE_EXTENSION_DAYS", 3))
+
+
+def _fmt(moment: dt.datetime) -> str:
+    return date_format(timezone.localtime(moment), "d/m/Y")
+
+
+# --- the scan ----------------------------------------------------------------------------------------
+def due_candidates(now: dt.datetime):
+    """Open tasks whose current deadline stage (before / due day / overdue) has no alert yet."""
+    today = timezone.localdate(now)
+    day_end = local_day_end(today)
+    horizon = local_day_end(calendar.add_working_days(today, reminder_days_before()))
+    stage = Case(When(due_at__lt=now, then=Value(AlertKind.OVERDUE.value)),
+                 When(due_at__lte=day_end, then=Value(AlertKind.DUE_DAY.value)),
+                 default=Value(AlertKind.BEFORE.value))
+    sent = DeadlineAlert.objects.filter(task_id=OuterRef("pk"), kind=OuterRef("stage"))
+    return (DossierTask.objects.filter(status__in=ACTIVE, due_at__isnull=False, due_at__lte=max(horizon, day_end))
+            .annotate(stage=stage).filter(~Exists(sent)))
+
+
+def scan(*, now: dt.datetime | None = None) -> list[int]:
+    """One pass of the deadline scan. Returns the ids of the alerts this pass inserted; their
+    delivery is queued on the task queue after commit, in chunks."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        found = list(due_candidates(now).values_list("pk", "stage", "due_at"))
+        if not found:
+            return []
+        DeadlineAlert.objects.bulk_create(
+            [DeadlineAlert(task_id=pk, kind=stage, due_at=due, scan_token=token, created_at=now)
+             for pk, stage, due in found],
+            ignore_conflicts=True, batch_size=5000)
+        # Only rows this pass inserted carry its token: a concurrent pass's rows were kept, ours ignored.
+        ids = list(DeadlineAlert.objects.filter(scan_token=token).order_by("pk").values_list("pk", flat=True))
+        chunks = [ids[i:i + DELIVERY_CHUNK] for i in range(0, len(ids), DELIVERY_CHUNK)]
+        transaction.on_commit(lambda: _queue_deliveries(chunks))
+    log.info("deadline scan: %s due, %s new alerts", len(found), len(ids))
+    return ids
+
+
+def _queue_deliveries(chunks: list[list[int]]) -> None:
+    from .tasks import deliver_deadline_alerts
+
+    for chunk in chunks:
+        deliver_deadline_alerts(chunk)
+
+
+# --- delivery -----------------------------------------------------------------------------------------
+def assignees(task: DossierTask) -> list:
+    """The person who took the task, else everyone holding its role at its unit."""
+    if task.owner_id:
+        return [task.owner]
+    return members(task.unit_id, [task.role])
+
+
+def unit_heads(unit_id: int) -> list:
+    """The head of the responsible unit (thủ trưởng); for the province, its chairman; else the admins."""
+    return (members(unit_id, [Role.UNIT_HEAD]) or members(unit_id, [Role.CHAIRMAN])
+            or list(members_with_role_anywhere(Role.ADMIN)))
+
+
+def members_with_role_anywhere(role: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, memberships__role=role,
+                                           memberships__is_active=True).distinct()
+
+
+def deliver_alerts(alert_ids: list[int], *, now: dt.datetime | None = None) -> int:
+    delivered = 0
+    for alert_id in alert_ids:
+        try:
+            delivered += deliver_alert(alert_id=alert_id, now=now)
+        except Exception:  # one bad alert must not hold up the others; it stays undelivered for a retry
+            log.exception("deadline alert %s could not be delivered", alert_id)
+    return delivered
+
+
+@transaction.atomic
+def deliver_alert(*, alert_id: int, now: dt.datetime | None = None) -> bool:
+    """Send one alert, once: whoever claims `delivered_at` sends, everyone else does nothing."""
+    now = now or timezone.now()
+    alert = DeadlineAlert.objects.select_related("task").filter(pk=alert_id).first()
+    if alert is None:
+        return False
+    dossier = lock_dossier(alert.task.dossier_id)
+    if not DeadlineAlert.objects.filter(pk=alert_id, delivered_at__isnull=True).update(delivered_at=now):
+        return False
+    task = DossierTask.objects.select_related("owner", "unit").get(pk=alert.task_id)
+    if task.status not in ACTIVE:  # finished between the scan and now: nothing to remind
+        return False
+    if alert.kind == AlertKind.OVERDUE:
+        _escalate(task, dossier, now)
+    else:
+        _remind(task, dossier, alert.kind, now)
+    return True
+
+
+def _remind(task: DossierTask, dossier: Dossier, kind: str, now: dt.datetime) -> None:
+    days = calendar.working_days_between(timezone.localdate(now), timezone.localdate(task.due_at))
+    if kind == AlertKind.DUE_DAY:
+        title = _("Hồ sơ #%(pk)s — %(step)s: hết hạn xử lý hôm nay (23:59 ngày %(due)s)")
+    else:
+        title = _("Hồ sơ #%(pk)s — %(step)s: còn %(days)s ngày làm việc (hạn 23:59 ngày %(due)s)")
+    title = title % {"pk": dossier.pk, "step": task.step_label, "days": days, "due": _fmt(task.due_at)}
+    body = _("Đơn vị đề nghị: %(unit)s. Đợt thi đua: %(campaign)s.") % {"unit": dossier.unit,
+                                                                       "campaign": dossier.campaign}
+    notify(users=assignees(task), dossier=dossier, kind=NotificationKind.REMINDER, title=title, body=body)
+
+
+def _escalate(task: DossierTask, dossier: Dossier, now: dt.datetime) -> None:
+    heads = unit_heads(task.unit_id)
+    title = _("Hồ sơ #%(pk)s — %(step)s tại %(unit)s đã quá hạn (hạn 23:59 ngày %(due)s)") % {
+        "pk": dossier.pk, "step": task.step_label, "unit": task.unit, "due": _fmt(task.due_at)}
+    notify(users=heads, dossier=dossier, kind=NotificationKind.ESCALATION, title=title,
+           body=_("Người được giao: %(who)s.") % {"who": ", ".join(_name(u) for u in assignees(task)) or "—"})
+    record_event(dossier=dossier, actor=None, kind=EventKind.NOTE,
+                 comment=_("Bước “%(step)s” quá hạn (hạn 23:59 ngày %(due)s); đã báo cáo thủ trưởng %(unit)s.")
+                 % {"step": task.step_label, "due": _fmt(task.due_at), "unit": task.unit},
+                 data={"deadline": "overdue", "task": task.pk, "step": task.step, "due_at": task.due_at.isoformat(),
+                       "escalated_to": [u.pk for u in heads]})
+    if task.step in ADMINISTRATION_STEPS:
+        _request_explanation(task, dossier, now)
+        if not ApologyLetter.objects.filter(task=task).exists():
+            _issue_apology(task=task, dossier=dossier, actor=None, reason="", new_due_date=None, now=now)
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _request_explanation(task: DossierTask, dossier: Dossier, now: dt.datetime) -> LateExplanation:
+    explanation, created = LateExplanation.objects.get_or_create(
+        task=task, defaults={"dossier": dossier, "unit_id": task.unit_id, "requested_at": now})
+    if created:
+        who = assignees(task)
+        notify(users=who, dossier=dossier, kind=NotificationKind.EXPLANATION,
+               title=_("Hồ sơ #%(pk)s — đề nghị giải trình việc chậm “%(step)s”") % {"pk": dossier.pk,
+                                                                                     "step": task.step_label},
+               body=_("Hãy giải trình lý do chậm xử lý tại: %(url)s") % {
+                   "url": f"{settings.SITE_URL}/deadlines/explanations/{explanation.pk}/"})
+        record_event(dossier=dossier, actor=None, kind=EventKind.NOTE,
+                     comment=_("Đề nghị %(who)s (%(unit)s) giải trình việc chậm bước “%(step)s”.")
+                     % {"who": ", ".join(_name(u) for u in who) or task.get_role_display(), "unit": task.unit,
+                        "step": task.step_label},
+                     data={"deadline": "explanation_requested", "task": task.pk, "explanation": explanation.pk})
+    return explanation
+
+
+@transaction.atomic
+def explanation_submit(*, explanation: LateExplanation, actor, text: str) -> LateExplanation:
+    """The responsible officer (or the unit's head) writes why the step is late; recorded on the dossier."""
+    dossier = lock_dossier(explanation.dossier_id)
+    explanation = LateExplanation.objects.select_for_update().select_related("task").get(pk=explanation.pk)
+    if not roles_at(actor, explanation.unit_id) & {explanation.task.role, Role.UNIT_HEAD}:
+        raise NotPermitted()
+    text = " ".join((text or "").split())
+    if len(text) < 10:
+        raise InvalidInput(_("Hãy viết nội dung giải trình (ít nhất 10 ký tự)."))
+    if explanation.submitted_at is not None:
+        raise InvalidState(_("Việc chậm này đã được giải trình lúc %(at)s.")
+                           % {"at": date_format(timezone.localtime(explanation.submitted_at), "H:i d/m/Y")})
+    explanation.text, explanation.submitted_by, explanation.submitted_at = text, actor, timezone.now()
+    explanation.save(update_fields=["text", "submitted_by", "submitted_at"])
+    record_event(dossier=dossier, actor=actor, kind=EventKind.NOTE,
+                 comment=_("Giải trình việc chậm bước “%(step)s”: %(text)s") % {"step": explanation.task.step_label,
+                                                                             "text": text},
+                 data={"deadline": "explanation", "task": explanation.task_id, "explanation": explanation.pk})
+    return explanation
+
+
+# --- apology letters -------------------------------------------------------------------------------------
+@transaction.atomic
+def apology_issue(*, task: DossierTask, actor, reason: str = "", new_due_date: dt.date | None = None) -> ApologyLetter:
+    """The responsible officer issues the apology letter no later than the due day, when the step
+    cannot be finished in time; the scan issues one itself for any late step that has none."""
+    dossier = lock_dossier(task.dossier_id)
+    task = DossierTask.objects.select_related("unit").get(pk=task.pk)
+    if task.status not in ACTIVE or task.step not in ADMINISTRATION_STEPS:
+        raise InvalidState(_("Chỉ phát hành phiếu xin lỗi cho bước thẩm định, quyết định đang xử lý."))
+    if not roles_at(actor, task.unit_id) & {task.role, Role.UNIT_HEAD}:
+        raise NotPermitted()
+    return _issue_apology(task=task, dossier=dossier, actor=actor, reason=reason, new_due_date=new_due_date,
+                          now=timezone.now())
+
+
+def _issue_apology(*, task, dossier, actor, reason, new_due_date, now) -> ApologyLetter:
+    existing = ApologyLetter.objects.filter(task=task).first()
+    if existing:
+        raise Conflict(_("Đã phát hành phiếu xin lỗi số %(number)s cho bước này.") % {"number": existing.number})
+    old_due = timezone.localdate(task.due_at)
+    if new_due_date is None:
+        new_due_date = calendar.add_working_days(max(old_due, timezone.localdate(now)), late_extension_days())
+    if new_due_date <= old_due or not calendar.is_working_day(new_due_date):
+        raise InvalidInput(_("Ngày hẹn mới phải là ngày làm việc sau ngày %(due)s.") % {"due": _fmt(task.due_at)})
+    unit = Unit.objects.select_for_update().get(pk=task.unit_id)  # one numbering sequence per unit
+    year = timezone.localdate(now).year
+    sequence = ApologyLetter.objects.filter(issuing_unit=unit, issued_at__gte=local_day_start(dt.date(year, 1, 1)),
+                                            issued_at__lt=local_day_start(dt.date(year + 1, 1, 1))).count() + 1
+    head = (Membership.objects.filter(unit=unit, role=Role.UNIT_HEAD, is_active=True).select_related("user")
+            .order_by("pk").first())
+    signer = {"name": _name(head.user), "title": head.title, "signs_for": head.signs_for} if head else {}
+    reason = " ".join((reason or "").split()) or _(
+        "Hồ sơ cần thêm thời gian để xem xét, thẩm định; bước “%(step)s” chưa hoàn thành trong thời hạn quy định."
+    ) % {"step": task.step_label}
+    letter = ApologyLetter.objects.create(
+        task=task, dossier=dossier, issuing_unit=unit, number=f"{sequence:02d}/PXL-{_abbreviation(unit)}",
+        issued_at=now, original_due_at=task.due_at, new_due_at=local_day_end(new_due_date), reason=reason,
+        signer=signer, issued_by=actor)
+    notify(users=unit_contacts(dossier.unit_id), dossier=dossier, kind=NotificationKind.APOLOGY,
+           title=_("Hồ sơ #%(pk)s — %(unit)s xin lỗi vì chậm “%(step)s”, hẹn trả kết quả ngày %(date)s") % {
+               "pk": dossier.pk, "unit": unit, "step": task.step_label, "date": _fmt(letter.new_due_at)},
+           body=reason)
+    record_event(dossier=dossier, actor=actor, kind=EventKind.NOTE,
+                 comment=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả số %(number)s: hẹn ngày %(date)s.")
+                 % {"number": letter.number, "date": _fmt(letter.new_due_at)},
+                 data={"deadline": "apology", "task": task.pk, "apology_letter": letter.pk,
+                       "new_due_at": letter.new_due_at.isoformat()})
+    transaction.on_commit(lambda: _queue_render(letter.pk))
+    return letter
+
+
+def _abbreviation(unit: Unit) -> str:
+    if unit.short_name:
+        return unit.short_name.replace(" ", "")
+    words = [w for w in unit.name.replace("&", " ").split() if w[:1].isalpha()]
+    return "".join(w[0].upper() for w in words)[:10] or "DV"
+
+
+def _queue_render(letter_id: int) -> None:
+    from .tasks import render_apology_letter
+
+    render_apology_letter(letter_id)
+
+
+def apology_context(letter: ApologyLetter) -> dict:
+    issued = timezone.localtime(letter.issued_at)
+    task = letter.task
+    dossier = letter.dossier
+    parent = letter.issuing_unit.parent
+    return {
+        "letter": letter, "dossier": dossier, "task": task, "unit": letter.issuing_unit, "parent": parent,
+        "issued": issued, "place": getattr(settings, "DOCUMENT_PLACE", "Lạng Sơn"),
+        "original_due": timezone.localtime(letter.original_due_at),
+        "new_due": timezone.localtime(letter.new_due_at),
+        "received": timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None,
+        "fonts": (Path(settings.BASE_DIR) / "static" / "fonts").as_uri(),
+    }
+
+
+def apology_pdf(letter: ApologyLetter) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("deadlines/apology_letter.html", apology_context(letter))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def apology_render(letter_id: int) -> ApologyLetter | None:
+    """Render the letter's PDF once and store it (run by the consumer after the letter commits)."""
+    from django.core.files.base import ContentFile
+
+    letter = ApologyLetter.objects.select_related("task", "dossier", "dossier__unit", "dossier__campaign",
+                                                  "issuing_unit", "issuing_unit__parent").filter(pk=letter_id).first()
+    if letter is None or letter.pdf:
+        return letter
+    content = apology_pdf(letter)
+    with transaction.atomic():
+        locked = ApologyLetter.objects.select_for_update().get(pk=letter_id)
+        if not locked.pdf:
+            locked.pdf.save(f"{letter.number.replace('/', '-')}.pdf", ContentFile(content), save=True)
+        return locked
+
+
+# --- calendar changes ----------------------------------------------------------------------------------
+def deadlines_recompute(*, day: dt.date, was_working: bool, is_working: bool, actor=None, note: str = "") -> int:
+    """Re-stamp the due dates of open, not yet overdue tasks whose span (creation day, due day]
+    contains `day`: the same number of working days, counted on the new calendar. Logged as a
+    CalendarChange and as an event on each dossier concerned. Runs in the calendar service's transaction."""
+    now = timezone.now()
+    delta = int(is_working) - int(was_working)
+    tasks = list(DossierTask.objects.select_for_update(of=("self",))
+                 .filter(status__in=ACTIVE, due_at__gte=max(now, local_day_start(day)),
+                         created__lt=local_day_start(day)).order_by("pk"))
+    changed = []
+    for task in tasks:
+        old_due = task.due_at
+        counted_now = calendar.working_days_between(timezone.localdate(task.created), timezone.localdate(old_due))
+        task.due_at = calendar.due_at(task.created, counted_now - delta)
+        if task.due_at != old_due:
+            changed.append((task, old_due))
+    DossierTask.objects.bulk_update([t for t, _old in changed], ["due_at"], batch_size=1000)
+    for task, old_due in changed:
+        if task.step == REVISION:
+            ReturnRequest.objects.filter(dossier_id=task.dossier_id, resolved_at__isnull=True).update(
+                unit_due_at=task.due_at)
+        record_event(dossier=Dossier(pk=task.dossier_id), actor=actor, kind=EventKind.NOTE,
+                     comment=_("Hạn xử lý bước “%(step)s” đổi từ %(old)s sang %(new)s do thay đổi lịch ngày %(day)s.")
+                     % {"step": task.step_label, "old": _fmt(old_due), "new": _fmt(task.due_at),
+                        "day": date_format(day, "d/m/Y")},
+                     data={"deadline": "recomputed", "task": task.pk, "old_due_at": old_due.isoformat(),
+                           "new_due_at": task.due_at.isoformat(), "calendar_day": day.isoformat()})
+        notify(users=assignees(task), dossier=task.dossier_id, kind=NotificationKind.DEADLINE_CHANGE,
+               title=_("Hồ sơ #%(pk)s — hạn “%(step)s” đổi sang ngày %(new)s") % {
+                   "pk": task.dossier_id, "step": task.step_label, "new": _fmt(task.due_at)})
+    CalendarChange.objects.create(day=day, was_working=was_working, is_working=is_working, note=note[:255],
+                                  actor=actor if getattr(actor, "pk", None) else None, tasks_recomputed=len(changed))
+    log.info("calendar %s: %s -> %s; %s open tasks re-stamped", day, was_working, is_working, len(changed))
+    return len(changed)
+
+
+# --- selectors ---------------------------------------------------------------------------------------------
+def late_tasks(*, now: dt.datetime | None = None):
+    """Steps finished after their due date, or still open past it ("late" is computed, never stored)."""
+    now = now or timezone.now()
+    return DossierTask.objects.filter(due_at__isnull=False, flow_task_type="HUMAN").filter(
+        Q(finished__isnull=False, finished__gt=F("due_at")) | Q(status__in=ACTIVE, due_at__lt=now))
+
+
+def late_step_statistics(*, now: dt.datetime | None = None, campaign=None) -> dict:
+    """Late steps, with and without a submitted explanation; on-time share of finished steps."""
+    now = now or timezone.now()
+    late = late_tasks(now=now)
+    tasks = DossierTask.objects.filter(due_at__isnull=False, flow_task_type="HUMAN")
+    if campaign is not None:
+        late, tasks = late.filter(dossier__campaign=campaign), tasks.filter(dossier__campaign=campaign)
+    explained = Exists(LateExplanation.objects.filter(task_id=OuterRef("pk"), submitted_at__isnull=False))
+    counts = late.annotate(explained=explained).aggregate(
+        late=Count("pk"), explained=Count("pk", filter=Q(explained=True)),
+        administration=Count("pk", filter=Q(step__in=list(ADMINISTRATION_STEPS))),
+        administration_explained=Count("pk", filter=Q(explained=True, step__in=list(ADMINISTRATION_STEPS))))
+    finished = tasks.filter(finished__isnull=False).aggregate(
+        total=Count("pk"), on_time=Count("pk", filter=Q(finished__lte=F("due_at"))))
+    return {
+        "late": counts["late"], "explained": counts["explained"], "unexplained": counts["late"] - counts["explained"],
+        "administration_late": counts["administration"],
+        "administration_unexplained": counts["administration"] - counts["administration_explained"],
+        "finished": finished["total"], "finished_on_time": finished["on_time"],
+        "on_time_rate": (100.0 * finished["on_time"] / finished["total"]) if finished["total"] else None,
+        "apologies": ApologyLetter.objects.filter(task__in=late).count(),
+    }
+
+
+def explanations_for(user):
+    """Explanations the user is asked for: at units where they hold the task's role or are head."""
+    pairs = Membership.objects.filter(user=user, is_active=True).values_list("unit_id", "role")
+    query = Q(pk__in=[])
+    for unit_id, role in pairs:
+        query |= Q(unit_id=unit_id) if role == Role.UNIT_HEAD else Q(unit_id=unit_id, task__role=role)
+    return LateExplanation.objects.filter(query).select_related("task", "dossier", "unit").distinct()
