@@ -65,6 +65,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "workflows.notifications.context",
+                "workflows.views.nav_context",
             ],
         },
     },

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dossiers"
-urlpatterns: list = []
+urlpatterns = [
+    path("ho-so/<int:pk>/", views.dossier_detail, name="detail"),
+    path("ho-so/<int:pk>/doi-tuong/", views.nominee_add, name="nominee_add"),
+    path("ho-so/<int:pk>/doi-tuong/<int:nominee_pk>/bo/", views.nominee_remove, name="nominee_remove"),
+    path("ho-so/<int:pk>/tai-len/", views.document_upload, name="upload"),
+    path("ho-so/<int:pk>/hop-xet/", views.council_record, name="council"),
+    path("ho-so/<int:pk>/danh-gia/", views.dossier_rate, name="rate"),
+    path("tai-lieu/<int:document_pk>/", views.document_view, name="document"),
+]

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "workflows"
-urlpatterns: list = []
+urlpatterns = [
+    path("ho-so/moi/", views.dossier_create, name="create"),
+    path("ho-so/<int:pk>/hoan-tat/", views.complete_steps, name="complete_steps"),
+    path("ho-so/<int:pk>/gui/", views.dossier_submit, name="submit"),
+    path("ho-so/<int:pk>/gui-lai/", views.dossier_resubmit, name="resubmit"),
+    path("ho-so/<int:pk>/rut/", views.dossier_withdraw, name="withdraw"),
+    path("ho-so/<int:pk>/tham-dinh/", views.review, name="review"),
+    path("viec-can-lam/", views.inbox, name="inbox"),
+    path("quyet-dinh/", views.decisions, name="decisions"),
+    path("thong-ke/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,177 @@
+"""Reads for the dossier pages: what a user may see, each step's checklist, the timeline.
+Nothing here writes; nothing here imports `workflows` (tasks are read through `dossier.tasks`)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    UNIT_STEPS, Campaign, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
+    RequirementScope, ReturnRequest, Role, Step,
+)
+from .rules import can_view_dossier
+
+UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+
+
+def visible_dossier_or_404(user, pk) -> Dossier:
+    """The dossier when `user` may see it; otherwise 404, so another unit's dossier does not leak."""
+    dossier = (Dossier.objects.select_related("campaign", "award_form", "unit", "signed_by")
+               .filter(pk=pk).first())
+    if dossier is None or not can_view_dossier(user, dossier):
+        raise Http404
+    return dossier
+
+
+def unit_memberships(user):
+    return (Membership.objects.filter(user=user, is_active=True, role__in=UNIT_ROLES,
+                                      unit__successor__isnull=True).select_related("unit"))
+
+
+def unit_dossiers(user):
+    unit_ids = unit_memberships(user).values_list("unit_id", flat=True)
+    return (Dossier.objects.filter(unit_id__in=unit_ids)
+            .select_related("campaign", "award_form", "unit").prefetch_related("nominees__person",
+                                                                              "nominees__unit"))
+
+
+@dataclass
+class OpenCampaign:
+    campaign: Campaign
+    closes_at: object
+    seconds_left: int
+    is_open: bool
+    offers: list = field(default_factory=list)  # (unit, award_form, existing dossier or None)
+
+
+def open_campaigns_for(user, *, now=None) -> list[OpenCampaign]:
+    """Campaigns still receiving dossiers (or about to), with each award form the user's units may
+    propose and the dossier already opened for it, if any."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    memberships = list(unit_memberships(user))
+    if not memberships:
+        return []
+    campaigns = Campaign.objects.filter(window_closes__gte=today).prefetch_related("award_forms").order_by(
+        "window_closes")
+    existing = {(d.campaign_id, d.award_form_id, d.unit_id): d for d in
+                Dossier.objects.filter(unit_id__in=[m.unit_id for m in memberships],
+                                       campaign__window_closes__gte=today).exclude(status=DossierStatus.WITHDRAWN)}
+    result = []
+    units = {m.unit_id: m.unit for m in memberships}.values()
+    for campaign in campaigns:
+        if campaign.window_close_at < now:
+            continue
+        item = OpenCampaign(campaign=campaign, closes_at=campaign.window_close_at,
+                            seconds_left=int((campaign.window_close_at - now).total_seconds()),
+                            is_open=campaign.is_window_open(now))
+        for unit in units:
+            for form in campaign.award_forms.all():
+                item.offers.append((unit, form, existing.get((campaign.pk, form.pk, unit.pk))))
+        result.append(item)
+    return result
+
+
+@dataclass
+class ChecklistRow:
+    """One required component (for one nominee when the requirement is per nominee)."""
+
+    requirement: object
+    nominee: Nominee | None
+    document: Document | None
+    reasons: list[str]
+    replaced_after_return: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.reasons and not self.replaced_after_return:
+            return "returned"
+        return "present" if self.document else "missing"
+
+    @property
+    def key(self) -> str:
+        return f"{self.requirement.document_type.code}-{self.nominee.pk if self.nominee else 0}"
+
+
+@dataclass
+class ChecklistStep:
+    step: Step
+    rows: list[ChecklistRow]
+    problems: list[str]
+    is_current: bool
+    is_done: bool
+
+    @property
+    def label(self):
+        return self.step.label
+
+
+def open_return_request(dossier: Dossier) -> ReturnRequest | None:
+    if dossier.status != DossierStatus.RETURNED:
+        return None
+    return ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).select_related("actor").first()
+
+
+def checklist(dossier: Dossier, *, return_request: ReturnRequest | None = None) -> list[ChecklistStep]:
+    """For each of the unit's steps on the path: what is required, what is present, and what was
+    returned and why (from the open return request, matched by document type and nominee)."""
+    nominees = list(dossier.nominees.select_related("person", "unit"))
+    requirements = list(dossier.award_form.requirements.select_related("document_type"))
+    documents = {(d.document_type_id, d.nominee_id): d for d in
+                 dossier.documents.filter(is_current=True).select_related("document_type")}
+    reasons: dict[tuple, list[str]] = {}
+    if return_request:
+        for reason in return_request.reasons:
+            code = reason.get("document_type")
+            if code:
+                reasons.setdefault((code, reason.get("nominee")), []).append(reason["text"])
+    path = dossier.path()
+    current = dossier.current_step
+    if dossier.status == DossierStatus.RETURNED:
+        current = None
+    current_index = path.index(current) if current in path else (len(path) if dossier.submitted_at else 0)
+    steps = []
+    for index, step in enumerate(path):
+        if step not in UNIT_STEPS or step == Step.SUBMISSION:
+            continue
+        rows = []
+        for req in (r for r in requirements if r.step == step):
+            targets = nominees if req.scope == RequirementScope.NOMINEE else [None]
+            for nominee in targets:
+                document = documents.get((req.document_type_id, nominee.pk if nominee else None))
+                texts = list(reasons.get((req.document_type.code, nominee.pk if nominee else None), []))
+                if nominee is not None:
+                    # a reason about the document type in general applies to every nominee's copy
+                    texts += reasons.get((req.document_type.code, None), [])
+                replaced = bool(texts and document and return_request
+                                and document.uploaded_at > return_request.created_at)
+                rows.append(ChecklistRow(requirement=req, nominee=nominee, document=document, reasons=texts,
+                                         replaced_after_return=replaced))
+        steps.append(ChecklistStep(step=step, rows=rows, problems=dossier.step_problems(step),
+                                   is_current=step == current, is_done=index < current_index))
+    return steps
+
+
+def general_reasons(return_request: ReturnRequest | None) -> list[dict]:
+    if not return_request:
+        return []
+    return [r for r in return_request.reasons if not r.get("document_type")]
+
+
+def timeline(dossier: Dossier):
+    return DossierEvent.objects.filter(dossier=dossier).select_related("actor").order_by("-created_at", "-pk")
+
+
+def current_documents(dossier: Dossier):
+    return (dossier.documents.filter(is_current=True).select_related("document_type", "nominee__person",
+                                                                     "nominee__unit")
+            .order_by("document_type__name", "nominee_id"))
+
+
+def unit_choices_for_collective(dossier: Dossier):
+    """Collectives a unit may propose: itself and the units under it."""
+    from .models import Unit
+
+    return Unit.objects.filter(Q(pk=dossier.unit_id) | Q(parent_id=dossier.unit_id), successor__isnull=True)

@@ -1,0 +1,281 @@
+"""The dossier page and the work inside a step (nominees, documents, council, rating). Views stay
+thin: they shape input, call one service, and turn a DossierError into a message on the same page
+with what the user typed kept. Moves along the path are in workflows.views, which renders this
+same page through `render_dossier`."""
+
+import logging
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from viewflow.workflow.status import STATUS
+
+from . import selectors, services
+from .errors import Conflict, DossierError, NotPermitted
+from .forms import CouncilForm, NomineeForm, RatingForm, UploadForm
+from .models import (
+    UNIT_EDITABLE_STATUSES, Document, DocumentType, DossierStatus, Nominee, Role, Step,
+)
+from .rules import can_act, roles_at
+from .services.nominees import NOMINEE_EDIT_STATUSES
+
+log = logging.getLogger("khenthuong.web")
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+def wants_json(request) -> bool:
+    return request.headers.get("x-requested-with") == "XMLHttpRequest" or "application/json" in request.headers.get(
+        "accept", "")
+
+
+def check_seen_status(request, dossier) -> None:
+    """Two people on one dossier: the page posts the status it showed; a different status now means
+    someone else acted first."""
+    seen = request.POST.get("seen_status")
+    if seen and seen != dossier.status:
+        raise Conflict(_("Hồ sơ vừa được người khác xử lý (trạng thái hiện tại: %(status)s). "
+                         "Trang đã được cập nhật; vui lòng kiểm tra rồi thao tác lại.")
+                       % {"status": dossier.get_status_display()})
+
+
+def dossier_context(request, dossier, **overrides) -> dict:
+    user = request.user
+    roles = roles_at(user, dossier.unit_id)
+    is_unit = bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+    return_request = selectors.open_return_request(dossier)
+    nominees = list(dossier.nominees.select_related("person", "unit"))
+    task = dossier.tasks.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN").first()
+    current = dossier.current_step
+    can_edit = is_unit and dossier.status in UNIT_EDITABLE_STATUSES
+    has_rating = _has_rating(dossier)
+    context = {
+        "dossier": dossier,
+        "task": task,
+        "roles": roles,
+        "is_unit": is_unit,
+        "can_edit": can_edit,
+        "can_edit_nominees": is_unit and dossier.status in NOMINEE_EDIT_STATUSES,
+        "can_prepare": is_unit and current in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS),
+        "can_submit": current == Step.SUBMISSION and can_act(user, dossier, Step.SUBMISSION),
+        "can_resubmit": is_unit and dossier.status == DossierStatus.RETURNED,
+        "can_withdraw": Role.UNIT_HEAD in roles and dossier.status not in (
+            DossierStatus.DECIDED, DossierStatus.WITHDRAWN, DossierStatus.REJECTED),
+        "can_review": current in (Step.APPRAISAL, Step.HOME_AFFAIRS) and can_act(user, dossier, current),
+        "can_decide": current == Step.DECISION and can_act(user, dossier, Step.DECISION),
+        "can_rate": is_unit and dossier.status in (DossierStatus.DECIDED, DossierStatus.REJECTED)
+        and not has_rating,
+        "rating": dossier.rating if has_rating else None,
+        "nominees": nominees,
+        "return_request": return_request,
+        "general_reasons": selectors.general_reasons(return_request),
+        "checklist": selectors.checklist(dossier, return_request=return_request),
+        "documents": selectors.current_documents(dossier),
+        "events": _labelled(selectors.timeline(dossier)[:60]),
+        "path": _path_states(dossier),
+        "nominee_form": NomineeForm(units=selectors.unit_choices_for_collective(dossier)),
+        "council_form": _council_form(dossier, nominees),
+        "rating_form": RatingForm(),
+        "max_upload_bytes": settings.UPLOAD_MAX_BYTES,
+        "error": None,
+        "problems": [],
+    }
+    context.update(overrides)
+    return context
+
+
+def _labelled(events):
+    labels = dict(DossierStatus.choices)
+    events = list(events)
+    for event in events:
+        event.to_label = labels.get(event.to_status, "")
+    return events
+
+
+def _has_rating(dossier) -> bool:
+    return hasattr(dossier, "rating")  # RelatedObjectDoesNotExist is an AttributeError
+
+
+def _council_form(dossier, nominees, data=None):
+    meeting = getattr(dossier, "council_meeting", None)  # RelatedObjectDoesNotExist is an AttributeError
+    initial = {}
+    if meeting:
+        initial = {"held_on": meeting.held_on, "members_total": meeting.members_total,
+                   "members_present": meeting.members_present}
+    else:
+        # auto-fill from the unit's last council meeting: the council rarely changes size
+        from .models import CouncilMeeting
+
+        last = CouncilMeeting.objects.filter(dossier__unit_id=dossier.unit_id).order_by("-held_on").first()
+        if last:
+            initial = {"members_total": last.members_total, "members_present": last.members_present}
+    return CouncilForm(data, nominees=nominees, initial=initial)
+
+
+def _path_states(dossier):
+    path = dossier.path()
+    current = dossier.current_step
+    if dossier.status == DossierStatus.RETURNED and dossier.returned_from:
+        current = Step(dossier.returned_from)
+    done_all = dossier.status == DossierStatus.DECIDED
+    index = path.index(current) if current in path else (len(path) if done_all else -1)
+    return [{"step": step, "state": "done" if i < index else ("current" if i == index else "todo")}
+            for i, step in enumerate(path)]
+
+
+def render_dossier(request, dossier, *, status=200, **overrides):
+    dossier.refresh_from_db()
+    return render(request, "dossiers/detail.html", dossier_context(request, dossier, **overrides), status=status)
+
+
+def error_overrides(exc: DossierError) -> dict:
+    return {"error": exc.message, "problems": exc.problems}
+
+
+@login_required
+@require_GET
+def dossier_detail(request, pk):
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    return render_dossier(request, dossier)
+
+
+@login_required
+@require_POST
+def nominee_add(request, pk):
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    form = NomineeForm(request.POST, units=selectors.unit_choices_for_collective(dossier))
+    if not form.is_valid():
+        return render_dossier(request, dossier, status=400, nominee_form=form,
+                              error=_("Thông tin đối tượng chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."))
+    try:
+        nominee = services.nominee_add(dossier=dossier, actor=request.user, **form.service_kwargs())
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, nominee_form=form, **error_overrides(exc))
+    messages.success(request, _("Đã thêm %(name)s.") % {"name": nominee.name})
+    return redirect(dossier_url(dossier, "nominees"))
+
+
+@login_required
+@require_POST
+def nominee_remove(request, pk, nominee_pk):
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    nominee = get_object_or_404(Nominee, pk=nominee_pk, dossier=dossier)
+    try:
+        services.nominee_remove(nominee=nominee, actor=request.user)
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+    messages.success(request, _("Đã bỏ %(name)s khỏi hồ sơ.") % {"name": nominee.name})
+    return redirect(dossier_url(dossier, "nominees"))
+
+
+@login_required
+@require_POST
+def document_upload(request, pk):
+    """Drag-and-drop uploads post here with XMLHttpRequest and get JSON (the row to redraw); without
+    JavaScript the same form posts normally and the page comes back."""
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    form = UploadForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise _invalid_upload(form)
+        document_type = DocumentType.objects.filter(code=form.cleaned_data["document_type"]).first()
+        if document_type is None:
+            raise _invalid_upload(form)
+        nominee = None
+        if form.cleaned_data.get("nominee"):
+            nominee = Nominee.objects.filter(pk=form.cleaned_data["nominee"], dossier=dossier).first()
+            if nominee is None:
+                raise NotPermitted()
+        document = services.document_upload(dossier=dossier, actor=request.user, file=form.cleaned_data["file"],
+                                            document_type=document_type, nominee=nominee)
+    except DossierError as exc:
+        if wants_json(request):
+            return JsonResponse({"ok": False, "error": str(exc)}, status=400)
+        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+    message = _("Đã tải lên “%(name)s” (%(type)s, phiên bản %(version)s).") % {
+        "name": document.original_name, "type": document.document_type.name, "version": document.version}
+    if wants_json(request):
+        dossier.refresh_from_db()
+        row = next((r for s in selectors.checklist(dossier, return_request=selectors.open_return_request(dossier))
+                    for r in s.rows if r.document and r.document.pk == document.pk), None)
+        html = render_to_string("dossiers/_requirement_row.html",
+                                {"row": row, "dossier": dossier, "can_edit": True,
+                                 "max_upload_bytes": settings.UPLOAD_MAX_BYTES}, request=request) if row else ""
+        return JsonResponse({"ok": True, "message": message, "row": html, "document": document.pk})
+    messages.success(request, message)
+    return redirect(dossier_url(dossier, "checklist"))
+
+
+def _invalid_upload(form) -> DossierError:
+    from .errors import InvalidInput
+
+    if form.errors.get("file"):
+        return InvalidInput(_("Hãy chọn một tệp để tải lên."))
+    return InvalidInput(_("Thành phần hồ sơ không hợp lệ."))
+
+
+@login_required
+@require_GET
+def document_view(request, document_pk):
+    """The file itself, inline (PDF preview in the page) or as a download, only to those who may see
+    the dossier; every opening is logged."""
+    document = get_object_or_404(Document.objects.select_related("dossier"), pk=document_pk)
+    try:
+        handle = services.document_open(document=document, actor=request.user)
+    except NotPermitted:
+        raise Http404 from None
+    except FileNotFoundError:
+        raise Http404 from None
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response = FileResponse(handle, content_type=document.content_type)
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(document.original_name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def council_record(request, pk):
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    nominees = list(dossier.nominees.select_related("person", "unit"))
+    form = _council_form(dossier, nominees, data=request.POST)
+    if not form.is_valid():
+        return render_dossier(request, dossier, status=400, council_form=form,
+                              error=_("Kết quả họp xét chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."))
+    try:
+        services.council_record(dossier=dossier, actor=request.user, held_on=form.cleaned_data["held_on"],
+                                members_total=form.cleaned_data["members_total"],
+                                members_present=form.cleaned_data["members_present"], votes=form.votes())
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, council_form=form, **error_overrides(exc))
+    messages.success(request, _("Đã ghi kết quả họp xét."))
+    return redirect(dossier_url(dossier, "council"))
+
+
+@login_required
+@require_POST
+def dossier_rate(request, pk):
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return render_dossier(request, dossier, status=400, rating_form=form,
+                              error=_("Hãy chọn mức độ hài lòng từ 1 đến 5."))
+    try:
+        services.dossier_rate(dossier=dossier, actor=request.user, score=form.cleaned_data["score"],
+                              comment=form.cleaned_data["comment"])
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, rating_form=form, **error_overrides(exc))
+    messages.success(request, _("Cảm ơn bạn đã đánh giá chất lượng phục vụ."))
+    return redirect(dossier_url(dossier))
+
+
+def dossier_url(dossier, anchor: str = "") -> str:
+    from django.urls import reverse
+
+    url = reverse("dossiers:detail", args=[dossier.pk])
+    return f"{url}#{anchor}" if anchor else url

@@ -1,0 +1,144 @@
+/* Small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+
+  /* Countdown to a campaign's window closing: <span data-countdown="ISO" data-fmt="còn %d ngày %h:%m:%s"> */
+  function tickCountdowns() {
+    var now = Date.now();
+    $all("[data-countdown]").forEach(function (el) {
+      var left = Math.max(0, Math.floor((Date.parse(el.dataset.countdown) - now) / 1000));
+      if (left === 0) { el.textContent = el.dataset.closed || ""; return; }
+      var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
+      function two(n) { return (n < 10 ? "0" : "") + n; }
+      el.textContent = el.dataset.fmt.replace("%d", d).replace("%h", two(h)).replace("%m", two(m)).replace("%s", two(s));
+    });
+  }
+  if (document.querySelector("[data-countdown]")) { tickCountdowns(); setInterval(tickCountdowns, 1000); }
+
+  /* Drag and drop uploads with a progress bar (XMLHttpRequest upload progress). Without JS the
+     same form posts normally. */
+  function initDrop(form) {
+    if (form.dataset.ready) return;
+    form.dataset.ready = "1";
+    var input = form.querySelector("input[type=file]");
+    var bar = form.querySelector(".progress");
+    var fill = bar && bar.querySelector("span");
+    var msg = form.querySelector(".drop-msg");
+    function say(text, kind) { if (msg) { msg.textContent = text; msg.className = "drop-msg " + (kind || ""); } }
+    function send(file) {
+      var max = parseInt(form.dataset.maxBytes || "0", 10);
+      if (max && file.size > max) { say(form.dataset.tooBig.replace("%s", file.name), "error"); return; }
+      var data = new FormData(form);
+      data.set("file", file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      xhr.setRequestHeader("Accept", "application/json");
+      if (bar) { bar.classList.add("active"); fill.style.width = "0"; }
+      say(form.dataset.sending.replace("%s", file.name));
+      form.setAttribute("aria-busy", "true");
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable && fill) { fill.style.width = Math.round(100 * e.loaded / e.total) + "%"; }
+      };
+      xhr.onload = function () {
+        form.removeAttribute("aria-busy");
+        var reply = null;
+        try { reply = JSON.parse(xhr.responseText); } catch (err) { reply = null; }
+        if (bar) bar.classList.remove("active");
+        if (reply && reply.ok) {
+          var row = form.closest(".req");
+          if (row && reply.row) {
+            var holder = document.createElement("div");
+            holder.innerHTML = reply.row.trim();
+            var fresh = holder.firstElementChild;
+            row.parentNode.replaceChild(fresh, row);
+            $all("form.drop", fresh).forEach(initDrop);
+            $all("[data-preview]", fresh).forEach(initPreview);
+            var m = fresh.querySelector(".drop-msg");
+            if (m) { m.textContent = reply.message; m.className = "drop-msg ok"; }
+          } else { say(reply.message, "ok"); }
+          document.dispatchEvent(new CustomEvent("dossier:uploaded"));
+        } else {
+          say((reply && reply.error) || form.dataset.failed, "error");
+        }
+      };
+      xhr.onerror = function () { form.removeAttribute("aria-busy"); if (bar) bar.classList.remove("active"); say(form.dataset.failed, "error"); };
+      xhr.send(data);
+    }
+    input.addEventListener("change", function () { if (input.files.length) send(input.files[0]); });
+    ["dragenter", "dragover"].forEach(function (name) {
+      form.addEventListener(name, function (e) { e.preventDefault(); form.classList.add("is-over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      form.addEventListener(name, function (e) { e.preventDefault(); form.classList.remove("is-over"); });
+    });
+    form.addEventListener("drop", function (e) { if (e.dataTransfer.files.length) send(e.dataTransfer.files[0]); });
+    form.addEventListener("submit", function (e) {
+      if (input.files.length) { e.preventDefault(); send(input.files[0]); }
+    });
+  }
+  $all("form.drop").forEach(initDrop);
+
+  /* PDF preview in the page */
+  function initPreview(link) {
+    link.addEventListener("click", function (e) {
+      var frame = document.getElementById("preview-frame");
+      if (!frame) return;
+      e.preventDefault();
+      frame.src = link.getAttribute("href");
+      var title = document.getElementById("preview-title");
+      if (title) title.textContent = link.dataset.preview;
+      $all(".doc-row.is-active").forEach(function (r) { r.classList.remove("is-active"); });
+      var row = link.closest(".doc-row");
+      if (row) row.classList.add("is-active");
+      var box = document.getElementById("preview");
+      if (box && window.innerWidth < 900) box.scrollIntoView({ behavior: "smooth" });
+    });
+  }
+  $all("[data-preview]").forEach(initPreview);
+
+  /* Nominee form: show only the fields of the chosen kind */
+  var kinds = $all("input[name=kind]");
+  function showKind() {
+    var chosen = kinds.filter(function (r) { return r.checked; })[0];
+    $all("[data-kind-only]").forEach(function (el) {
+      el.classList.toggle("show", !!chosen && el.dataset.kindOnly === chosen.value);
+    });
+  }
+  kinds.forEach(function (r) { r.addEventListener("change", showKind); });
+  if (kinds.length) showKind();
+
+  /* Council: votes default to the members present (the usual unanimous case), still editable */
+  var present = document.getElementById("id_members_present");
+  if (present) {
+    present.addEventListener("input", function () {
+      $all("input[data-vote]").forEach(function (v) { if (!v.value || v.dataset.auto) { v.value = present.value; v.dataset.auto = "1"; } });
+    });
+    $all("input[data-vote]").forEach(function (v) { v.addEventListener("input", function () { delete v.dataset.auto; }); });
+  }
+
+  /* Review: a document marked "return" asks for its reason */
+  $all(".doc-row input[type=radio][name^=verdict_]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      var row = radio.closest(".doc-row");
+      var back = radio.value === "return" && radio.checked;
+      row.classList.toggle("is-return", back);
+      var reason = row.querySelector("textarea");
+      if (reason) { reason.closest(".field").hidden = !back; if (back) reason.focus(); }
+    });
+  });
+  $all(".doc-row").forEach(function (row) {
+    var ret = row.querySelector("input[value=return]");
+    var reason = row.querySelector("textarea");
+    if (ret && reason && !ret.checked && !reason.value) reason.closest(".field").hidden = true;
+  });
+
+  /* Select all (inbox, decisions) */
+  $all("[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      $all("input[type=checkbox][name=" + box.dataset.selectAll + "]").forEach(function (c) { c.checked = box.checked; });
+    });
+  });
+})();

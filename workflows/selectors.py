@@ -1,0 +1,155 @@
+"""Reads for the work pages: a user's inbox and the dashboard's statistics. Due soon and overdue are
+computed from `DossierTask.due_at` and now; nothing here is stored."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from viewflow.workflow.status import STATUS
+
+from dossiers.models import (
+    Campaign, Dossier, DossierStatus, Membership, Role, ServiceRating, Step, Unit,
+)
+
+from .flows import ACTIVE
+from .models import REVISION, DossierTask
+
+DUE_SOON = dt.timedelta(days=2)
+
+
+def user_pairs(user) -> list[tuple[int, str]]:
+    """The (unit, role) pairs at which `user` may act: active memberships of units that still act."""
+    return list(Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True)
+                .values_list("unit_id", "role"))
+
+
+def _pairs_q(pairs) -> Q:
+    q = Q(pk__in=[])
+    for unit_id, role in pairs:
+        q |= Q(unit_id=unit_id, role=role)
+    return q
+
+
+@dataclass
+class InboxFilters:
+    campaign: int | None = None
+    unit: int | None = None
+    status: str = ""
+    due: str = ""  # "" | "soon" | "overdue"
+    sort: str = "due"  # "due" | "-due"
+
+    @classmethod
+    def from_query(cls, query) -> "InboxFilters":
+        def as_int(value):
+            return int(value) if value and str(value).isdigit() else None
+
+        status = query.get("status", "")
+        return cls(campaign=as_int(query.get("campaign")), unit=as_int(query.get("unit")),
+                   status=status if status in DossierStatus.values else "",
+                   due=query.get("due", "") if query.get("due") in ("soon", "overdue") else "",
+                   sort="-due" if query.get("sort") == "-due" else "due")
+
+
+def inbox(user, filters: InboxFilters | None = None, *, now=None):
+    """Open tasks addressed to one of the user's (unit, role) pairs, with their dossiers."""
+    filters = filters or InboxFilters()
+    now = now or timezone.now()
+    pairs = user_pairs(user)
+    tasks = (DossierTask.objects.filter(status__in=ACTIVE, flow_task_type="HUMAN").filter(_pairs_q(pairs))
+             .select_related("dossier__campaign", "dossier__unit", "dossier__award_form", "unit")
+             .prefetch_related("dossier__nominees__person", "dossier__nominees__unit"))
+    if filters.campaign:
+        tasks = tasks.filter(dossier__campaign_id=filters.campaign)
+    if filters.unit:
+        tasks = tasks.filter(dossier__unit_id=filters.unit)
+    if filters.status:
+        tasks = tasks.filter(dossier__status=filters.status)
+    if filters.due == "overdue":
+        tasks = tasks.filter(due_at__lt=now)
+    elif filters.due == "soon":
+        tasks = tasks.filter(due_at__gte=now, due_at__lte=now + DUE_SOON)
+    order = "due_at" if filters.sort == "due" else "-due_at"
+    return tasks.order_by(order, "pk")
+
+
+def inbox_choices(user):
+    """Campaigns and units that occur in the user's open tasks (for the filter menus)."""
+    base = DossierTask.objects.filter(status__in=ACTIVE, flow_task_type="HUMAN").filter(_pairs_q(user_pairs(user)))
+    campaigns = Campaign.objects.filter(pk__in=base.values("dossier__campaign_id"))
+    units = Unit.objects.filter(pk__in=base.values("dossier__unit_id"))
+    return campaigns, units
+
+
+def inbox_count(user) -> int:
+    return inbox(user).count()
+
+
+def awaiting_decision(user):
+    """Dossiers whose open task is the decision, at a unit where the user may sign."""
+    pairs = [(u, r) for u, r in user_pairs(user) if r == Role.CHAIRMAN]
+    tasks = inbox(user).filter(step=Step.DECISION).filter(_pairs_q(pairs))
+    return [task.dossier for task in tasks]
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+def visible_dossiers(user):
+    """Reviewers, signers and administrators see the province; a unit sees its own dossiers."""
+    if user.is_superuser:
+        return Dossier.objects.all()
+    roles = set(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+    if roles & {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN, Role.ADMIN}:
+        return Dossier.objects.all()
+    units = Membership.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True)
+    return Dossier.objects.filter(unit_id__in=units)
+
+
+@dataclass
+class Dashboard:
+    by_status: list  # (status value, label, count)
+    total: int
+    open_tasks: int
+    due_soon: int
+    overdue: int
+    on_time_rate: float | None  # percent of finished tasks done by their due date
+    finished_tasks: int
+    step_days: list  # (label, average days, count)
+    rating_count: int
+    satisfaction_rate: float | None  # percent of ratings 4 or 5
+    rating_average: float | None
+    rating_histogram: list  # (score, count)
+
+
+def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
+    now = now or timezone.now()
+    dossiers = visible_dossiers(user)
+    if campaign is not None:
+        dossiers = dossiers.filter(campaign=campaign)
+    counts = dict(dossiers.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    by_status = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
+    tasks = DossierTask.objects.filter(dossier__in=dossiers, flow_task_type="HUMAN")
+    open_tasks = tasks.filter(status__in=ACTIVE)
+    finished = list(tasks.filter(status=STATUS.DONE, finished__isnull=False)
+                    .values_list("step", "created", "finished", "due_at"))
+    with_due = [(f, d) for _s, _c, f, d in finished if d is not None]
+    on_time = sum(1 for f, d in with_due if f <= d)
+    per_step = defaultdict(list)
+    for step, created, finished_at, _due in finished:
+        per_step[step].append((finished_at - created).total_seconds() / 86400)
+    labels = {s.value: s.label for s in Step} | {REVISION: DossierTask(step=REVISION).step_label}
+    step_days = [(labels.get(step, step), sum(v) / len(v), len(v))
+                 for step in [s.value for s in Step] + [REVISION] if (v := per_step.get(step))]
+    ratings = ServiceRating.objects.filter(dossier__in=dossiers)
+    rating_stats = ratings.aggregate(n=Count("pk"), avg=Avg("score"), happy=Count("pk", filter=Q(score__gte=4)))
+    histogram = dict(ratings.values_list("score").annotate(n=Count("pk")).values_list("score", "n"))
+    return Dashboard(
+        by_status=by_status, total=sum(counts.values()), open_tasks=open_tasks.count(),
+        due_soon=open_tasks.filter(due_at__gte=now, due_at__lte=now + DUE_SOON).count(),
+        overdue=open_tasks.filter(due_at__lt=now).count(),
+        on_time_rate=(100.0 * on_time / len(with_due)) if with_due else None, finished_tasks=len(with_due),
+        step_days=step_days, rating_count=rating_stats["n"],
+        satisfaction_rate=(100.0 * rating_stats["happy"] / rating_stats["n"]) if rating_stats["n"] else None,
+        rating_average=rating_stats["avg"],
+        rating_histogram=[(score, histogram.get(score, 0)) for score in range(5, 0, -1)],
+    )

@@ -1,0 +1,374 @@
+"""Pages that move dossiers along the path: home, create, the unit's step buttons, the reviewers'
+inbox and review page, the decision page, and the dashboard. Each POST calls workflows.services;
+a DossierError comes back as a message on the same page with the user's input kept."""
+
+import datetime as dt
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dossiers import selectors as dossier_selectors
+from dossiers.errors import DossierError, InvalidInput
+from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Role, Step, Unit
+from dossiers.rules import can_act
+from dossiers.views import check_seen_status, dossier_url, error_overrides, render_dossier
+
+from . import selectors, services
+from .flows import ACTIVE
+
+log = logging.getLogger("khenthuong.web")
+PREPARATION_STEPS = (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS)
+REVIEW_STEPS = (Step.APPRAISAL, Step.HOME_AFFAIRS)
+
+
+# --- home ----------------------------------------------------------------------------------------
+@login_required
+def home(request):
+    """Each role lands on its own work: a unit sees open campaigns (with the countdown) and its
+    dossiers; reviewers and signers see their inbox."""
+    user = request.user
+    roles = {role for _unit, role in selectors.user_pairs(user)}
+    is_unit = bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+    is_reviewer = bool(roles & {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN}) or user.is_superuser
+    tasks = list(selectors.inbox(user)[:50])
+    now = timezone.now()
+    context = {
+        "is_unit": is_unit,
+        "is_reviewer": is_reviewer,
+        "is_chairman": Role.CHAIRMAN in roles,
+        "campaigns": dossier_selectors.open_campaigns_for(user, now=now) if is_unit else [],
+        "dossiers": list(dossier_selectors.unit_dossiers(user)[:30]) if is_unit else [],
+        "tasks": tasks,
+        "now": now,
+        "due_soon_at": now + selectors.DUE_SOON,
+        "overdue": sum(1 for t in tasks if t.due_at and t.due_at < now),
+        "due_soon": sum(1 for t in tasks if t.due_at and now <= t.due_at <= now + selectors.DUE_SOON),
+    }
+    return render(request, "home.html", context)
+
+
+# --- the unit -------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def dossier_create(request):
+    campaign = get_object_or_404(Campaign, pk=request.POST.get("campaign") or 0)
+    award_form = get_object_or_404(AwardForm, pk=request.POST.get("award_form") or 0, campaign=campaign)
+    unit = get_object_or_404(Unit, pk=request.POST.get("unit") or 0)
+    try:
+        dossier = services.dossier_create(campaign=campaign, award_form=award_form, unit=unit, actor=request.user)
+    except DossierError as exc:
+        messages.error(request, exc.message)
+        return redirect("home")
+    messages.success(request, _("Đã lập hồ sơ #%(pk)s. Hãy thêm đối tượng và tải lên các thành phần hồ sơ.")
+                     % {"pk": dossier.pk})
+    return redirect(dossier_url(dossier))
+
+
+@login_required
+@require_POST
+def complete_steps(request, pk):
+    """"Hoàn tất, trình thủ trưởng": finish every preparation step that is complete, in order, so an
+    officer who prepared everything at once needs one click."""
+    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
+    done = []
+    try:
+        check_seen_status(request, dossier)
+        if dossier.current_step not in PREPARATION_STEPS:
+            raise InvalidInput(_("Hồ sơ không còn ở bước chuẩn bị của đơn vị."))
+        while dossier.current_step in PREPARATION_STEPS:
+            step = dossier.current_step
+            dossier = services.dossier_complete_step(dossier=dossier, actor=request.user, step=step)
+            done.append(step.label)
+    except DossierError as exc:
+        if done:
+            messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})
+        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+    if dossier.current_step == Step.SUBMISSION:
+        messages.success(request, _("Hồ sơ đã đủ thành phần và được trình thủ trưởng đơn vị ký gửi."))
+    else:
+        messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})
+    return redirect(dossier_url(dossier))
+
+
+@login_required
+@require_POST
+def dossier_submit(request, pk):
+    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
+    try:
+        check_seen_status(request, dossier)
+        services.dossier_submit(dossier=dossier, actor=request.user, comment=request.POST.get("comment", ""))
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+    messages.success(request, _("Đã ký và gửi hồ sơ để thẩm định."))
+    return redirect(dossier_url(dossier))
+
+
+@login_required
+@require_POST
+def dossier_resubmit(request, pk):
+    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
+    try:
+        check_seen_status(request, dossier)
+        services.dossier_resubmit(dossier=dossier, actor=request.user, comment=request.POST.get("comment", ""))
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+    messages.success(request, _("Đã gửi lại hồ sơ đã bổ sung."))
+    return redirect(dossier_url(dossier))
+
+
+@login_required
+@require_POST
+def dossier_withdraw(request, pk):
+    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
+    try:
+        check_seen_status(request, dossier)
+        services.dossier_withdraw(dossier=dossier, actor=request.user, reason=request.POST.get("reason", ""))
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, withdraw_reason=request.POST.get("reason", ""),
+                              **error_overrides(exc))
+    messages.success(request, _("Đã rút hồ sơ."))
+    return redirect(dossier_url(dossier))
+
+
+# --- reviewers ------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request):
+    filters = selectors.InboxFilters.from_query(request.GET)
+    if request.method == "POST":
+        return _forward_selected(request, filters)
+    return _render_inbox(request, filters)
+
+
+def _render_inbox(request, filters, *, status=200, **extra):
+    now = timezone.now()
+    campaigns, units = selectors.inbox_choices(request.user)
+    tasks = list(selectors.inbox(request.user, filters, now=now)[:300])
+    context = {"tasks": tasks, "filters": filters, "campaigns": campaigns, "units": units, "now": now,
+               "due_soon_at": now + selectors.DUE_SOON, "statuses": DossierStatus.choices,
+               "can_forward": any(t.step in REVIEW_STEPS for t in tasks), "selected": set(), **extra}
+    return render(request, "workflows/inbox.html", context, status=status)
+
+
+def _forward_selected(request, filters):
+    """Approve several dossiers at once and show the consolidated list (danh sách tổng hợp)."""
+    ids = [int(v) for v in request.POST.getlist("dossier") if v.isdigit()]
+    if not ids:
+        return _render_inbox(request, filters, status=400, error=_("Hãy chọn ít nhất một hồ sơ để chuyển tiếp."))
+    forwarded, failures = [], []
+    for dossier in Dossier.objects.filter(pk__in=ids).select_related("campaign", "award_form", "unit"):
+        step = dossier.current_step
+        try:
+            if step not in REVIEW_STEPS or not can_act(request.user, dossier, step):
+                raise Http404
+            services.dossier_approve_step(dossier=dossier, actor=request.user,
+                                          comment=request.POST.get("comment", ""))
+            forwarded.append((dossier, step))
+        except Http404:
+            failures.append((dossier, _("Bạn không xử lý hồ sơ này ở bước hiện tại.")))
+        except DossierError as exc:
+            failures.append((dossier, str(exc)))
+    for dossier, _step in forwarded:
+        dossier.refresh_from_db()
+    return render(request, "workflows/forwarded.html",
+                  {"forwarded": forwarded, "failures": failures, "now": timezone.now()},
+                  status=200 if forwarded else 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    """Documents side by side with a preview; accept or return each with a reason; approve the step."""
+    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
+    step = dossier.current_step
+    if step not in REVIEW_STEPS or not can_act(request.user, dossier, step):
+        return redirect(dossier_url(dossier))
+    documents = list(dossier_selectors.current_documents(dossier))
+    if request.method == "GET":
+        return _render_review(request, dossier, documents)
+    posted = request.POST
+    action = posted.get("action")
+    try:
+        check_seen_status(request, dossier)
+        reasons = _reasons_from(posted, documents)
+        if action == "approve":
+            if reasons:
+                raise InvalidInput(_("Có thành phần được đánh dấu “trả lại”: hãy bấm “Trả lại để bổ sung”, "
+                                     "hoặc chuyển chúng về “đạt” trước khi chuyển tiếp."))
+            services.dossier_approve_step(dossier=dossier, actor=request.user, comment=posted.get("comment", ""))
+            messages.success(request, _("Đã chuyển tiếp hồ sơ #%(pk)s.") % {"pk": dossier.pk})
+        elif action == "return":
+            services.dossier_return(dossier=dossier, actor=request.user, reasons=reasons)
+            messages.success(request, _("Đã trả lại hồ sơ #%(pk)s để đơn vị bổ sung.") % {"pk": dossier.pk})
+        elif action == "reject":
+            services.dossier_reject(dossier=dossier, actor=request.user, reason=posted.get("comment", ""))
+            messages.success(request, _("Đã loại hồ sơ #%(pk)s.") % {"pk": dossier.pk})
+        else:
+            raise InvalidInput(_("Thao tác không hợp lệ."))
+    except DossierError as exc:
+        dossier.refresh_from_db()
+        return _render_review(request, dossier, documents, status=400, posted=posted, **error_overrides(exc))
+    return redirect("workflows:inbox")
+
+
+def _reasons_from(posted, documents) -> list[dict]:
+    reasons = []
+    for document in documents:
+        if posted.get(f"verdict_{document.pk}") == "return":
+            text = " ".join(posted.get(f"reason_{document.pk}", "").split())
+            if not text:
+                raise InvalidInput(_("Hãy ghi lý do trả lại cho “%(doc)s”.") % {"doc": _doc_label(document)})
+            reasons.append({"text": text, "document_type": document.document_type.code,
+                            "nominee": document.nominee_id})
+    general = " ".join(posted.get("general_reason", "").split())
+    if general:
+        reasons.append({"text": general, "document_type": None, "nominee": None})
+    return reasons
+
+
+def _doc_label(document) -> str:
+    name = document.document_type.name
+    return f"{name} — {document.nominee.name}" if document.nominee_id else name
+
+
+def _render_review(request, dossier, documents, *, status=200, posted=None, **extra):
+    posted = posted or {}
+    rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", "ok"),
+             "reason": posted.get(f"reason_{d.pk}", "")} for d in documents]
+    context = {"dossier": dossier, "rows": rows, "nominees": list(dossier.nominees.select_related("person", "unit")),
+               "posted": posted, "general_reason": posted.get("general_reason", ""),
+               "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),
+               "criteria_html": _criteria_html(request, dossier),
+               "error": None, "problems": [], **extra}
+    return render(request, "workflows/review.html", context, status=status)
+
+
+def _criteria_html(request, dossier) -> str:
+    """The criteria engineer's appraisal panel, when that app and its template exist. Its failure
+    must not take the review page down: it is logged and the panel is left out."""
+    try:
+        import dossiers.criteria  # noqa: F401
+    except ImportError:
+        return ""
+    try:
+        return render_to_string("criteria/_evaluation.html", {"dossier": dossier}, request=request)
+    except TemplateDoesNotExist:
+        return ""
+    except Exception:
+        log.exception("criteria panel failed for dossier %s", dossier.pk)
+        return ""
+
+
+# --- the decision ---------------------------------------------------------------------------------
+def sign_decisions(*, dossiers, actor, outcomes: dict[int, bool], number: str, signed_on: dt.date):
+    """Decide each dossier and issue the Quyết định. Until workflows.services.decision_sign exists,
+    decide dossier by dossier in one transaction (all or none)."""
+    decision_sign = getattr(services, "decision_sign", None)
+    if decision_sign is not None:
+        return decision_sign(dossiers=dossiers, actor=actor, outcomes=outcomes, number=number, signed_on=signed_on)
+    comment = _("Quyết định số %(number)s ngày %(date)s") % {"number": number or "…",
+                                                             "date": signed_on.strftime("%d/%m/%Y")}
+    with transaction.atomic():
+        return [services.dossier_decide(dossier=d, actor=actor, comment=comment,
+                                        outcomes={n.pk: outcomes.get(n.pk, False) for n in d.nominees.all()})
+                for d in dossiers]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decisions(request):
+    """Chủ tịch: the dossiers awaiting decision with each nominee; approve all or per nominee; the
+    decision number and date; sign."""
+    awaiting = selectors.awaiting_decision(request.user)
+    if not awaiting and not roles_at_any(request.user, Role.CHAIRMAN):
+        raise Http404
+    if request.method == "GET":
+        return _render_decisions(request, awaiting)
+    posted = request.POST
+    chosen_ids = {int(v) for v in posted.getlist("dossier") if v.isdigit()}
+    chosen = [d for d in awaiting if d.pk in chosen_ids]
+    try:
+        if not chosen:
+            raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
+        signed_on = _parse_date(posted.get("signed_on", ""))
+        number = " ".join(posted.get("number", "").split())
+        awarded = {int(v) for v in posted.getlist("award") if v.isdigit()}
+        outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
+        sign_decisions(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number, signed_on=signed_on)
+    except DossierError as exc:
+        return _render_decisions(request, awaiting, status=400, posted=posted, **error_overrides(exc))
+    messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
+    return redirect("workflows:decisions")
+
+
+def roles_at_any(user, role) -> bool:
+    return any(r == role for _u, r in selectors.user_pairs(user))
+
+
+def _parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        raise InvalidInput(_("Ngày ký không hợp lệ.")) from None
+
+
+def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
+    posted = posted or None
+    chosen = {int(v) for v in posted.getlist("dossier") if v.isdigit()} if posted else {d.pk for d in awaiting}
+    awarded = ({int(v) for v in posted.getlist("award") if v.isdigit()} if posted
+               else {n.pk for d in awaiting for n in d.nominees.all()})
+    context = {"awaiting": awaiting, "chosen": chosen, "awarded": awarded,
+               "number": posted.get("number", "") if posted else "",
+               "signed_on": posted.get("signed_on", "") if posted else timezone.localdate().isoformat(),
+               "has_decision_sign": hasattr(services, "decision_sign"), "error": None, "problems": [], **extra}
+    return render(request, "workflows/decisions.html", context, status=status)
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    campaign = None
+    campaign_id = request.GET.get("campaign", "")
+    if campaign_id.isdigit():
+        campaign = Campaign.objects.filter(pk=campaign_id).first()
+    stats = selectors.dashboard(request.user, campaign=campaign)
+    peak = max([count for _v, _l, count in stats.by_status] + [1])
+    status_bars = [{"value": v, "label": label, "count": count, "width": 100.0 * count / peak}
+                   for v, label, count in stats.by_status]
+    days_peak = max([days for _l, days, _n in stats.step_days] + [1])
+    step_bars = [{"label": label, "days": days, "count": n, "width": 100.0 * days / days_peak}
+                 for label, days, n in stats.step_days]
+    rating_peak = max([n for _s, n in stats.rating_histogram] + [1])
+    rating_bars = [{"score": s, "count": n, "width": 100.0 * n / rating_peak} for s, n in stats.rating_histogram]
+    context = {"stats": stats, "campaign": campaign, "campaigns": Campaign.objects.all(),
+               "status_bars": status_bars, "step_bars": step_bars, "rating_bars": rating_bars,
+               "status_chart_height": 24 * len(status_bars) + 8,
+               "step_chart_height": 24 * max(len(step_bars), 1) + 8,
+               "gauges": [
+                   {"label": _("Đúng hạn"), "value": stats.on_time_rate, "target": None,
+                    "note": _("%(n)s bước đã xử lý") % {"n": stats.finished_tasks}},
+                   {"label": _("Hài lòng"), "value": stats.satisfaction_rate, "target": 95,
+                    "note": _("%(n)s lượt đánh giá") % {"n": stats.rating_count}},
+               ]}
+    return render(request, "workflows/dashboard.html", context)
+
+
+# --- navigation (context processor) ---------------------------------------------------------------
+def nav_context(request):
+    """What the top bar needs: whether the user has an inbox, its size, whether they sign decisions."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = {role for _unit, role in selectors.user_pairs(user)}
+    return {"nav_has_inbox": bool(roles) or user.is_superuser,
+            "nav_inbox_count": selectors.inbox_count(user) if roles else 0,
+            "nav_is_chairman": Role.CHAIRMAN in roles}
