@@ -9,13 +9,11 @@ def roles_at(user, unit_id) -> set[str]:
     """The active roles of `user` at a unit that can still act (merged units cannot)."""
     if not user or not user.is_authenticated or unit_id is None:
         return set()
-    cache = user.__dict__.setdefault("_roles_cache", {})
-    if unit_id not in cache:
-        cache[unit_id] = set(
-            Membership.objects.filter(user=user, unit_id=unit_id, is_active=True,
-                                      unit__successor__isnull=True).values_list("role", flat=True)
-        )
-    return cache[unit_id]
+    # Not cached on the user object: a merger or a revoked role must take effect at once.
+    return set(
+        Membership.objects.filter(user=user, unit_id=unit_id, is_active=True,
+                                  unit__successor__isnull=True).values_list("role", flat=True)
+    )
 
 
 def can_act(user, dossier: Dossier, step: Step) -> bool:

@@ -276,7 +276,7 @@ def _issue_apology(*, task, dossier, actor, reason, new_due_date, now) -> Apolog
 def _abbreviation(unit: Unit) -> str:
     if unit.short_name:
         return unit.short_name.replace(" ", "")
-    words = [w for w in unit.name.replace("&", " ").split() if w[:1].isalpha()]
+    words = [w for w in unit.name.replace("&", " ").split() if w[:1].isalpha() and w.lower() != "và"]
     return "".join(w[0].upper() for w in words)[:10] or "DV"
 
 
@@ -377,10 +377,11 @@ def late_step_statistics(*, now: dt.datetime | None = None, campaign=None) -> di
     if campaign is not None:
         late, tasks = late.filter(dossier__campaign=campaign), tasks.filter(dossier__campaign=campaign)
     explained = Exists(LateExplanation.objects.filter(task_id=OuterRef("pk"), submitted_at__isnull=False))
-    counts = late.annotate(explained=explained).aggregate(
-        late=Count("pk"), explained=Count("pk", filter=Q(explained=True)),
-        administration=Count("pk", filter=Q(step__in=list(ADMINISTRATION_STEPS))),
-        administration_explained=Count("pk", filter=Q(explained=True, step__in=list(ADMINISTRATION_STEPS))))
+    administration = Q(step__in=list(ADMINISTRATION_STEPS))
+    counts = late.aggregate(
+        late=Count("pk"), explained=Count("pk", filter=Q(explained)),
+        administration=Count("pk", filter=administration),
+        administration_explained=Count("pk", filter=Q(explained) & administration))
     finished = tasks.filter(finished__isnull=False).aggregate(
         total=Count("pk"), on_time=Count("pk", filter=Q(finished__lte=F("due_at"))))
     return {

@@ -123,6 +123,17 @@ def evaluate_nominee(nominee: Nominee, *, actor=None, metric_import: MetricImpor
     criteria = criteria_for(nominee) if criteria is None else criteria
     if not criteria:
         return None
+    lines, metric_import, _figures = build_lines(nominee, criteria, metric_import)
+    evaluation = Evaluation.objects.create(nominee=nominee, metric_import=metric_import, created_by=actor,
+                                           passed=not any(line.blocks for line in lines))
+    for line in lines:
+        line.evaluation = evaluation
+    EvaluationLine.objects.bulk_create(lines)
+    return evaluation
+
+
+def build_lines(nominee: Nominee, criteria: list[Criterion], metric_import: MetricImport | None = None):
+    """Unsaved lines for the nominee (used by evaluations and by the auto-filled report)."""
     dossier = nominee.dossier
     campaign = dossier.campaign
     metric_import = metric_import or latest_import(campaign)
@@ -154,12 +165,7 @@ def evaluate_nominee(nominee: Nominee, *, actor=None, metric_import: MetricImpor
             elif line.threshold is not None:
                 line.passed = compare(line.value, criterion.comparison, line.threshold)
         lines.append(line)
-    evaluation = Evaluation.objects.create(nominee=nominee, metric_import=metric_import, created_by=actor,
-                                           passed=not any(line.blocks for line in lines))
-    for line in lines:
-        line.evaluation = evaluation
-    EvaluationLine.objects.bulk_create(lines)
-    return evaluation
+    return lines, metric_import, figures
 
 
 def current_evaluation(nominee: Nominee) -> Evaluation | None:

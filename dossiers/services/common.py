@@ -5,12 +5,17 @@ from ..models import Dossier, DossierEvent, UNIT_EDITABLE_STATUSES
 from ..rules import is_unit_member
 
 
-def lock_dossier(dossier: Dossier | int, *, seen_status: str | None = None) -> Dossier:
+_FROM_OBJECT = object()
+
+
+def lock_dossier(dossier: Dossier | int, *, seen_status=_FROM_OBJECT) -> Dossier:
     """Lock the dossier row for this transaction. When the caller saw another status than the
-    row now has, someone else acted first: a conflict, not a silent overwrite."""
+    row now has (by default: the status of the instance passed in), someone else acted first: a
+    conflict, not a silent overwrite. Work inside a step passes seen_status=None: its own state
+    checks decide."""
     pk = dossier if isinstance(dossier, int) else dossier.pk
-    if seen_status is None and isinstance(dossier, Dossier):
-        seen_status = dossier.status
+    if seen_status is _FROM_OBJECT:
+        seen_status = dossier.status if isinstance(dossier, Dossier) else None
     locked = (Dossier.objects.select_for_update(of=("self",))
               .select_related("campaign", "award_form", "unit").get(pk=pk))
     if seen_status is not None and locked.status != seen_status:

@@ -18,7 +18,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
                 citizen_id: str = "", birth_date: dt.date | None = None, position: str = "",
                 workplace: str = "", achievement: str = "") -> Nominee:
     """Add a collective (a unit) or an individual (a person, found by CCCD when given)."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_dossier(dossier, seen_status=None)
     require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
     if kind == NomineeKind.COLLECTIVE:
         if unit is None:
@@ -68,7 +68,7 @@ def nominee_remove(*, nominee: Nominee, actor) -> None:
 def council_record(*, dossier: Dossier, actor, held_on: dt.date, members_total: int, members_present: int,
                    votes: dict[int, int]) -> CouncilMeeting:
     """Record the council meeting (biên bản họp xét): members present and votes for each nominee."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_dossier(dossier, seen_status=None)
     require_unit_editor(dossier, actor)
     if members_total <= 0 or members_present <= 0 or members_present > members_total:
         raise InvalidInput(_("Số thành viên dự họp phải lớn hơn 0 và không vượt quá tổng số thành viên."))

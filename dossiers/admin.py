@@ -1,0 +1,200 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AwardForm, CalendarDay, Campaign, CampaignTarget, CouncilMeeting, Document, DocumentRequirement, DocumentType,
+    Dossier, DossierEvent, Membership, Nominee, Person, ReturnRequest, ServiceRating, StepRule, Unit, UnitLevel,
+)
+from .services import calendar_day_set
+
+
+class FrozenRulebookMixin:
+    """A campaign's rulebook is frozen once its first dossier is submitted: read-only here."""
+
+    def _campaign_of(self, obj):
+        if obj is None:
+            return None
+        return obj if isinstance(obj, Campaign) else getattr(obj, "campaign", None)
+
+    def has_change_permission(self, request, obj=None):
+        campaign = self._campaign_of(obj)
+        if campaign is not None and campaign.rulebook_frozen_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        campaign = self._campaign_of(obj)
+        if campaign is not None and campaign.rulebook_frozen_at:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        campaign = self._campaign_of(obj)
+        if campaign is not None and campaign.rulebook_frozen_at:
+            return False
+        return super().has_add_permission(request)
+
+
+@admin.register(UnitLevel)
+class UnitLevelAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "rank"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "parent", "successor"]
+    list_filter = ["level"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent", "successor"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "title", "signs_for", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "user__last_name", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "masked_citizen_id", "birth_date"]
+    search_fields = ["full_name", "=citizen_id"]
+
+
+class CampaignTargetInline(FrozenRulebookMixin, admin.TabularInline):
+    model = CampaignTarget
+    extra = 0
+
+
+class AwardFormInline(FrozenRulebookMixin, admin.TabularInline):
+    model = AwardForm
+    extra = 0
+    show_change_link = True
+    fields = ["code", "name", "deciding_unit", "signer_office", "revision_lead_days"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(FrozenRulebookMixin, admin.ModelAdmin):
+    list_display = ["plan_number", "title", "window_opens", "window_closes", "rulebook_frozen_at"]
+    search_fields = ["plan_number", "title"]
+    readonly_fields = ["rulebook_frozen_at"]
+    inlines = [CampaignTargetInline, AwardFormInline]
+
+    def _campaign_of(self, obj):
+        return obj
+
+
+class StepRuleInline(FrozenRulebookMixin, admin.TabularInline):
+    model = StepRule
+    extra = 0
+
+
+class DocumentRequirementInline(FrozenRulebookMixin, admin.TabularInline):
+    model = DocumentRequirement
+    extra = 0
+
+
+@admin.register(AwardForm)
+class AwardFormAdmin(FrozenRulebookMixin, admin.ModelAdmin):
+    list_display = ["name", "campaign", "deciding_unit"]
+    inlines = [StepRuleInline, DocumentRequirementInline]
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by services: visible, never edited here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NomineeInline(admin.TabularInline):
+    model = Nominee
+    extra = 0
+    fields = ["kind", "unit", "person", "position", "votes_for", "outcome"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = DossierEvent
+    extra = 0
+    fields = ["created_at", "actor", "kind", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dossier)
+class DossierAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "unit", "campaign", "award_form", "status", "submitted_at"]
+    list_filter = ["status", "campaign", "award_form__code"]
+    search_fields = ["unit__name"]
+    inlines = [NomineeInline, EventInline]
+
+    def has_change_permission(self, request, obj=None):  # view only, but the page opens
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["dossier", "document_type", "nominee", "version", "is_current", "size", "uploaded_at"]
+    list_filter = ["document_type", "is_current"]
+
+
+@admin.register(DossierEvent)
+class DossierEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "dossier", "actor", "kind", "from_status", "to_status"]
+    list_filter = ["kind"]
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(ReadOnlyAdmin):
+    list_display = ["dossier", "step", "actor", "created_at", "reviewer_days_left", "unit_due_at", "resolved_at"]
+
+
+@admin.register(CouncilMeeting)
+class CouncilMeetingAdmin(ReadOnlyAdmin):
+    list_display = ["dossier", "held_on", "members_present", "members_total"]
+
+
+@admin.register(ServiceRating)
+class ServiceRatingAdmin(ReadOnlyAdmin):
+    list_display = ["dossier", "score", "created_at"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_working", "note"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        # One way in: the service also re-stamps open tasks' due dates.
+        saved = calendar_day_set(day=obj.date, is_working=obj.is_working, note=obj.note, actor=request.user)
+        obj.pk = saved.pk
+
+
+admin.site.site_header = _("Hệ thống quản lý hồ sơ khen thưởng")
+admin.site.site_title = _("Khen thưởng")

@@ -1,0 +1,203 @@
+"""Auto-filled documents (PDF, WeasyPrint, shipped Tinos fonts): the form-07 achievement report of a
+nominee, and the appraising unit's tờ trình and consolidated list (danh sách tổng hợp). Everything
+the system knows is filled in; only the free-text parts (ReportDraft) are written by the unit."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers.errors import InvalidState, NotPermitted
+from dossiers.models import (
+    Dossier, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role, Step,
+)
+from dossiers.rules import can_view_dossier, is_unit_member
+from dossiers.services import lock_dossier, record_event
+
+from .metrics import can_import
+from .models import METRICS, ReportDraft
+from .services import build_lines, criteria_for, current_evaluation, fmt, latest_import, related_unit_ids, unit_figures
+
+FONT_DIR = settings.BASE_DIR / "static" / "fonts"
+FORWARDED = [DossierStatus.APPRAISED, DossierStatus.AWAITING_DECISION, DossierStatus.DECIDED]
+
+
+def vn_date(day: dt.date) -> str:
+    d = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    m = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {d} tháng {m} năm {day.year}"
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf(font_config=FontConfiguration())
+
+
+def head_of(unit) -> Membership | None:
+    return (Membership.objects.filter(unit=unit, role=Role.UNIT_HEAD, is_active=True).select_related("user")
+            .order_by("pk").first())
+
+
+def signer_name(membership: Membership | None) -> str:
+    if membership is None:
+        return ""
+    return membership.user.get_full_name() or membership.user.get_username()
+
+
+def criterion_rows(nominee: Nominee) -> tuple[list[dict], object]:
+    """One row per criterion: requirement, result, verdict — from the frozen evaluation when there is
+    one, else computed now from the newest figures."""
+    evaluation = current_evaluation(nominee)
+    if evaluation is not None:
+        lines, metric_import = list(evaluation.lines.all()), evaluation.metric_import
+    else:
+        lines, metric_import, _f = build_lines(nominee, criteria_for(nominee))
+    rows = []
+    for line in lines:
+        if line.is_judged:
+            requirement, result = _("Hội đồng / chuyên viên đánh giá"), line.note or "—"
+        else:
+            requirement = f"{line.get_comparison_display()} {fmt(line.threshold)}%" if line.threshold is not None \
+                else (line.note or "—")
+            if line.plan_value is not None:
+                requirement += _(" (kế hoạch %(plan)s%% + 5)") % {"plan": fmt(line.plan_value)} \
+                    if line.threshold - line.plan_value == 5 else ""
+            result = f"{fmt(line.value)}%" if line.value is not None else _("Chưa có số liệu")
+        verdict = {True: _("Đạt"), False: _("Không đạt"), None: _("Chưa xác định")}[line.passed]
+        rows.append({"name": line.criterion_name, "requirement": requirement, "result": result,
+                     "verdict": verdict, "passed": line.passed})
+    return rows, metric_import
+
+
+def past_awards(nominee: Nominee) -> list[str]:
+    """Awards the system already holds for this unit (and the units it absorbed) or person."""
+    others = Nominee.objects.filter(outcome=Outcome.AWARDED).exclude(pk=nominee.pk) \
+        .select_related("dossier__award_form", "dossier__campaign")
+    if nominee.kind == NomineeKind.COLLECTIVE:
+        others = others.filter(unit_id__in=related_unit_ids(nominee.unit))
+    else:
+        others = others.filter(person_id=nominee.person_id)
+    items = []
+    for other in others.order_by("dossier__decided_at"):
+        when = timezone.localtime(other.dossier.decided_at).year if other.dossier.decided_at else ""
+        items.append(f"{other.dossier.award_form.name} ({when}) — {other.dossier.campaign.plan_number}")
+    return items
+
+
+def form07_context(nominee: Nominee) -> dict:
+    dossier = nominee.dossier
+    campaign, unit = dossier.campaign, dossier.unit
+    subject = nominee.unit if nominee.kind == NomineeKind.COLLECTIVE else unit
+    metric_import = latest_import(campaign)
+    figures, source = unit_figures(metric_import, subject)
+    rows, used_import = criterion_rows(nominee)
+    draft = ReportDraft.objects.filter(nominee=nominee).first() or ReportDraft(nominee=nominee)
+    summary = ""
+    if figures.get("received") is not None and figures.get("digitized") is not None:
+        summary = _("Trong thời gian thi đua từ %(start)s đến %(end)s, %(unit)s đã tiếp nhận %(received)s hồ sơ thủ tục "
+                    "hành chính, số hóa %(digitized)s hồ sơ, đạt tỷ lệ %(rate)s%%.") % {
+            "start": campaign.period_start.strftime("%d/%m/%Y"), "end": campaign.period_end.strftime("%d/%m/%Y"),
+            "unit": subject.name, "received": f"{int(figures['received']):,}".replace(",", "."),
+            "digitized": f"{int(figures['digitized']):,}".replace(",", "."),
+            "rate": fmt(figures.get("digitization_rate"))}
+    figure_rows = [{"label": METRICS[slug][0], "value": (fmt(v) + "%") if METRICS[slug][1] else
+                    f"{int(v):,}".replace(",", ".")} for slug, v in figures.items() if slug in METRICS]
+    return {
+        "nominee": nominee, "dossier": dossier, "campaign": campaign, "unit": unit, "subject": subject,
+        "parent_name": (unit.parent.name if unit.parent else "UBND tỉnh Lạng Sơn").upper(),
+        "is_collective": nominee.kind == NomineeKind.COLLECTIVE,
+        "summary": summary, "figure_rows": figure_rows, "source": source, "criterion_rows": rows,
+        "used_import": used_import, "draft": draft, "past_awards": past_awards(nominee),
+        "head": head_of(unit), "head_name": signer_name(head_of(unit)),
+        "today": vn_date(timezone.localdate()),
+    }
+
+
+def form07_pdf(*, nominee: Nominee, actor) -> bytes:
+    if not can_view_dossier(actor, nominee.dossier):
+        raise NotPermitted()
+    return render_pdf("criteria/pdf/form07.html", form07_context(nominee))
+
+
+@transaction.atomic
+def report_draft_save(*, nominee: Nominee, actor, situation: str, duties: str, measures: str,
+                      past_awards: str) -> ReportDraft:
+    """The unit writes the free-text parts of its achievement report (the figures are not editable)."""
+    dossier = lock_dossier(nominee.dossier_id, seen_status=None)
+    if not is_unit_member(actor, dossier):
+        raise NotPermitted()
+    if dossier.status not in (DossierStatus.DRAFT, DossierStatus.PROPOSAL_READY, DossierStatus.COUNCIL_REVIEWED,
+                              DossierStatus.RETURNED):
+        raise InvalidState(_("Báo cáo thành tích chỉ sửa được khi hồ sơ còn ở đơn vị."))
+    draft, _created = ReportDraft.objects.update_or_create(nominee=nominee, defaults={
+        "situation": situation.strip(), "duties": duties.strip(), "measures": measures.strip(),
+        "past_awards": past_awards.strip(), "updated_by": actor, "updated_at": timezone.now()})
+    record_event(dossier=dossier, actor=actor, kind=EventKind.NOTE,
+                 comment=_("Cập nhật phần lời văn báo cáo thành tích của %(name)s") % {"name": nominee.name},
+                 data={"report_draft": draft.pk, "nominee": nominee.pk})
+    return draft
+
+
+def consolidated_rows(campaign, award_form=None) -> list[dict]:
+    """Nominees the appraising unit forwarded (or that are decided), with their criteria results."""
+    dossiers = Dossier.objects.filter(campaign=campaign, status__in=FORWARDED).select_related("unit__level",
+                                                                                                "award_form")
+    if award_form is not None:
+        dossiers = dossiers.filter(award_form=award_form)
+    rows = []
+    for dossier in dossiers.order_by("unit__level__rank", "unit__name"):
+        for nominee in dossier.nominees.select_related("unit", "person"):
+            evaluation = current_evaluation(nominee)
+            lines = {line.criterion_name: line for line in evaluation.lines.all()} if evaluation else {}
+            rate = next((line for line in lines.values() if line.criterion and line.criterion.metric ==
+                         "digitization_rate"), None)
+            rows.append({
+                "nominee": nominee, "dossier": dossier, "kind": nominee.get_kind_display(),
+                "name": nominee.name, "unit": dossier.unit.name, "level": dossier.unit.level.name,
+                "position": nominee.position,
+                "rate": f"{fmt(rate.value)}%" if rate and rate.value is not None else "",
+                "evaluation": (_("Đạt") if evaluation.passed else _("Không đạt")) if evaluation else
+                _("Chưa đối chiếu"),
+                "override": evaluation.override.reason if evaluation and evaluation.override else "",
+                "votes": nominee.votes_for, "award_form": dossier.award_form.name,
+            })
+    return rows
+
+
+def appraisal_context(campaign) -> dict:
+    rows = consolidated_rows(campaign)
+    appraising = campaign.appraising_unit
+    received = Dossier.objects.filter(campaign=campaign, submitted_at__isnull=False).exclude(
+        status=DossierStatus.WITHDRAWN).count()
+    form = campaign.award_forms.order_by("pk").first()
+    return {
+        "campaign": campaign, "appraising": appraising, "rows": rows, "form": form,
+        "collectives": [r for r in rows if r["nominee"].kind == NomineeKind.COLLECTIVE],
+        "individuals": [r for r in rows if r["nominee"].kind == NomineeKind.INDIVIDUAL],
+        "received": received, "forwarded": len({r["dossier"].pk for r in rows}),
+        "overridden": sum(1 for r in rows if r["override"]),
+        "head_name": signer_name(head_of(appraising)) if appraising else "",
+        "today": vn_date(timezone.localdate()),
+    }
+
+
+def proposal_pdf(*, campaign, actor) -> bytes:
+    """Tờ trình of the appraising unit to the deciding authority, with the list attached."""
+    if not can_import(actor, campaign):
+        raise NotPermitted()
+    return render_pdf("criteria/pdf/to_trinh.html", appraisal_context(campaign))
+
+
+def consolidated_pdf(*, campaign, actor) -> bytes:
+    if not can_import(actor, campaign):
+        raise NotPermitted()
+    return render_pdf("criteria/pdf/tong_hop.html", appraisal_context(campaign))
+
+
+__all__ = ["form07_pdf", "proposal_pdf", "consolidated_pdf", "report_draft_save", "Step"]

@@ -1,0 +1,203 @@
+"""The whole award path in a real browser, each role in turn; a return and resubmission; a phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from dossiers.models import Dossier, DossierStatus, Outcome, ServiceRating
+from workflows import services
+from workflows.walk import Actors, add_nominees, walk
+
+from .conftest import Actions, login, shot
+
+pytestmark = pytest.mark.e2e
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def new_page(browser, viewport=DESKTOP):
+    context = browser.new_context(viewport=viewport, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def upload(actions, page, row_id, path):
+    actions.choose_file(f"#{row_id} input[type=file]", path)
+    expect(page.locator(f"#{row_id}")).to_have_attribute("data-state", "present")
+
+
+def test_whole_path_as_each_role(browser, live_server, province, files):
+    base = live_server.url
+    p = province
+
+    # Unit officer: home with the open campaign and its countdown; create; nominee; files; council.
+    page = new_page(browser)
+    login(page, base, "canbo_tuphap")
+    expect(page.locator(".countdown")).to_contain_text(re.compile(r"Còn \d+ ngày"))
+    shot(page, "01-home-unit-officer")
+    page.get_by_role("button", name="Lập hồ sơ đề nghị").click()
+    expect(page.locator("h1")).to_contain_text("Hồ sơ #")
+    dossier = Dossier.objects.get(unit=p.unit)
+    page.locator("#id_kind_1").check()  # individual
+    page.fill("#id_full_name", "Nguyễn Văn An")
+    page.fill("#id_citizen_id", "020123456789")
+    page.fill("#id_position", "Trưởng phòng Hành chính tư pháp")
+    page.fill("#id_achievement", "Số hóa 100% hồ sơ TTHC còn hiệu lực của phòng.")
+    page.click("#btn-add-nominee")
+    expect(page.locator("#nominees")).to_contain_text("Nguyễn Văn An")
+    nominee = dossier.nominees.get()
+    actions = Actions(page)
+    upload(actions, page, "req-to-trinh-0", files["to-trinh.pdf"])
+    upload(actions, page, "req-bien-ban-hop-xet-0", files["bien-ban-hop-xet.pdf"])
+    upload(actions, page, f"req-bao-cao-thanh-tich-{nominee.pk}", files["bao-cao-thanh-tich.pdf"])
+    page.fill("#id_members_total", "9")
+    page.fill("#id_members_present", "8")
+    expect(page.locator(f"#id_vote_{nominee.pk}")).to_have_value("8")  # auto-filled, editable
+    page.click("#btn-council")
+    page.locator(f"#req-to-trinh-0 [data-preview]").click()
+    expect(page.locator("#preview-frame")).to_have_attribute("src", re.compile(r"/tai-lieu/\d+/"))
+    shot(page, "02-dossier-prepared")
+    page.click("#btn-complete")
+    expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.REPORTS_COMPLETE.label))
+    page.context.close()
+
+    # Unit head: signs and sends.
+    page = new_page(browser)
+    login(page, base, "giamdoc_tuphap")
+    shot(page, "03-home-unit-head")
+    page.goto(f"{base}/ho-so/{dossier.pk}/")
+    page.click("#btn-submit")
+    expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.SUBMITTED.label))
+    page.context.close()
+
+    # Appraiser (Sở TT&TT): inbox, review page with the documents side by side, approve.
+    page = new_page(browser)
+    login(page, base, "thamdinh_tttt")
+    page.click("text=Việc cần làm")
+    expect(page.locator("table.tasks")).to_contain_text("Sở Tư pháp")
+    shot(page, "04-inbox-appraiser")
+    page.get_by_role("link", name="Thẩm định").first.click()
+    expect(page.locator("#preview-frame")).to_have_attribute("src", re.compile(r"/tai-lieu/\d+/"))
+    shot(page, "05-review-appraiser")
+    page.click("#btn-approve")
+    expect(page.locator(".alert-success")).to_contain_text("Đã chuyển tiếp")
+    page.context.close()
+
+    # Sở Nội vụ: select it in the inbox and forward together (tổng hợp).
+    page = new_page(browser)
+    login(page, base, "chuyenvien_noivu")
+    page.goto(f"{base}/viec-can-lam/")
+    page.check(f"input[name=dossier][value='{dossier.pk}']")
+    page.click("#btn-forward")
+    expect(page.locator("h1")).to_contain_text("tổng hợp")
+    shot(page, "06-forwarded-home-affairs")
+    page.context.close()
+
+    # Chủ tịch (KT. CHỦ TỊCH): the list with each nominee; decision number; sign.
+    page = new_page(browser)
+    login(page, base, "phochutich")
+    page.click("text=Ký quyết định")
+    expect(page.locator("#decision-form")).to_contain_text("Nguyễn Văn An")
+    page.fill("#decision-number", "1234/QĐ-UBND")
+    shot(page, "07-decisions-chairman")
+    page.click("#btn-sign")
+    expect(page.locator(".alert-success")).to_contain_text("Đã ký quyết định")
+    page.context.close()
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DECIDED
+    assert dossier.nominees.get().outcome == Outcome.AWARDED
+
+    # The unit rates the service; the dashboard shows it.
+    page = new_page(browser)
+    login(page, base, "canbo_tuphap")
+    page.goto(f"{base}/ho-so/{dossier.pk}/")
+    page.locator("#rating input[value='5']").check()
+    page.fill("#id_comment", "Nhanh, rõ ràng.")
+    page.click("#btn-rate")
+    expect(page.locator(".alert-success")).to_contain_text("Cảm ơn")
+    assert ServiceRating.objects.get(dossier=dossier).score == 5
+    shot(page, "08-dossier-decided-rated")
+    page.click("text=Thống kê")
+    expect(page.locator("svg.gauge").nth(1)).to_contain_text("100%")
+    shot(page, "09-dashboard")
+    page.context.close()
+
+
+def test_return_and_resubmission(browser, live_server, province, files):
+    base, p = live_server.url, province
+    actors = Actors(officer=p.officer, head=p.head, appraiser=p.appraiser, home_affairs=p.home_affairs,
+                    chairman=p.chairman)
+    dossier = services.dossier_create(campaign=p.campaign, award_form=p.form, unit=p.unit, actor=p.officer)
+    add_nominees(dossier, p.officer, collectives=[p.unit])
+    dossier = walk(dossier, actors, until=DossierStatus.SUBMITTED)
+
+    page = new_page(browser)
+    login(page, base, "thamdinh_tttt")
+    page.goto(f"{base}/ho-so/{dossier.pk}/tham-dinh/")
+    report = dossier.documents.get(document_type__code="bao-cao-thanh-tich")
+    page.check(f"input[name=verdict_{report.pk}][value=return]")
+    page.click("#btn-return")  # no reason yet: refused, the choice kept
+    expect(page.locator("#page-error")).to_contain_text("Hãy ghi lý do trả lại")
+    expect(page.locator(f"input[name=verdict_{report.pk}][value=return]")).to_be_checked()
+    page.fill(f"#reason-{report.pk}", "Báo cáo thành tích thiếu số liệu số hóa năm 2023.")
+    page.fill("#general-reason", "Bổ sung danh sách hồ sơ đã số hóa.")
+    shot(page, "10-review-return")
+    page.click("#btn-return")
+    expect(page.locator(".alert-success")).to_contain_text("Đã trả lại")
+    page.context.close()
+
+    page = new_page(browser)
+    login(page, base, "canbo_tuphap")
+    page.goto(f"{base}/ho-so/{dossier.pk}/")
+    row = page.locator(f"#req-bao-cao-thanh-tich-{report.nominee_id}")
+    expect(row).to_have_attribute("data-state", "returned")
+    expect(row.locator(".reason")).to_contain_text("thiếu số liệu số hóa")
+    expect(page.locator("#h-return")).to_be_visible()
+    shot(page, "11-dossier-returned")
+    upload(Actions(page), page, f"req-bao-cao-thanh-tich-{report.nominee_id}", files["bao-cao-bo-sung.pdf"])
+    expect(row.locator(".reason")).to_have_class(re.compile("resolved"))
+    page.click("#btn-resubmit")
+    expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.SUBMITTED.label))
+    shot(page, "12-dossier-resubmitted")
+    page.context.close()
+    assert dossier.documents.filter(document_type__code="bao-cao-thanh-tich", is_current=True).get().version == 2
+
+
+def test_phone_viewport_and_refusals(browser, live_server, province, files):
+    base, p = live_server.url, province
+    dossier = services.dossier_create(campaign=p.campaign, award_form=p.form, unit=p.unit, actor=p.officer)
+    add_nominees(dossier, p.officer, collectives=[p.unit])
+    page = new_page(browser, PHONE)
+    login(page, base, "canbo_tuphap")
+    shot(page, "20-phone-home")
+    page.goto(f"{base}/ho-so/{dossier.pk}/")
+    no_overflow = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    assert page.evaluate(no_overflow)
+    # wrong type by content (named .pdf), then empty: clear messages, nothing else lost
+    page.fill("#id_members_total", "7")
+    page.locator("#req-to-trinh-0 input[type=file]").set_input_files(str(files["gia-mao.pdf"]))
+    expect(page.locator("#req-to-trinh-0 .drop-msg")).to_contain_text("không phải PDF")
+    page.locator("#req-to-trinh-0 input[type=file]").set_input_files(str(files["rong.pdf"]))
+    expect(page.locator("#req-to-trinh-0 .drop-msg")).to_contain_text("rỗng")
+    expect(page.locator("#id_members_total")).to_have_value("7")
+    # drag and drop of a real file
+    page.evaluate("""([selector, name]) => {
+        const form = document.querySelector(selector);
+        const file = new File(["%PDF-1.4\\n%%EOF\\n"], name, {type: "application/pdf"});
+        const data = new DataTransfer(); data.items.add(file);
+        form.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+    }""", ["#req-to-trinh-0 form.drop", "to-trinh-keo-tha.pdf"])
+    expect(page.locator("#req-to-trinh-0")).to_have_attribute("data-state", "present")
+    expect(page.locator("#req-to-trinh-0")).to_contain_text("to-trinh-keo-tha.pdf")
+    page.click("#btn-complete")  # council not recorded yet: the page names what is missing
+    expect(page.locator("#page-error")).to_contain_text("chưa đủ điều kiện")
+    assert page.evaluate(no_overflow)
+    shot(page, "21-phone-dossier-refusal")
+    # another unit's dossier is a 404
+    other = new_page(browser, PHONE)
+    login(other, base, "canbo_caoloc")
+    response = other.goto(f"{base}/ho-so/{dossier.pk}/")
+    assert response.status == 404
+    other.context.close()
+    page.context.close()
