@@ -1,0 +1,331 @@
+"""PDF and Excel output: the decision (Nghị định 30/2020 format), certificates one by one or in a batch,
+the pre-printed-blank mode, the awardee list.
+
+Certificates are drawn in two layers. The background (border, ornaments, Quốc hiệu, the signer's
+office, "TẶNG", the award name) is the same for every certificate of a decision: it is rendered once,
+and put into the output once as a form XObject that every page paints first. Each certificate then
+costs only its own text and QR code, rendered many pages per WeasyPrint document, in chunks (bounded
+memory) spread over worker processes. In pre-printed-blank mode the background is simply left out
+and the fields go where the blank's layout says.
+"""
+
+import datetime as dt
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .layouts import GIAY_KHEN, certificate_kind, layout_for
+
+FONT_DIR = settings.BASE_DIR / "static" / "fonts"
+CHUNK_SIZE = 50
+BACKGROUND_NAME = "/KTBackground"
+
+COLOURS = {
+    # band, gold, red text, paper
+    "bang-khen": {"band": "#a3191e", "gold": "#c9a227", "red": "#c8102e", "paper": "#fffdf6"},
+    "giay-khen": {"band": "#1d4e89", "gold": "#c9a227", "red": "#c8102e", "paper": "#ffffff"},
+}
+
+
+# --- small formatting helpers -----------------------------------------------------------------------
+def vn_date(day: dt.date) -> str:
+    """"ngày 05 tháng 02 năm 2024": Nghị định 30/2020 pads days below 10 and months below 3."""
+    d = f"{day.day:02d}" if day.day < 10 else str(day.day)
+    m = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {d} tháng {m} năm {day.year}"
+
+
+def verification_url(token: str) -> str:
+    return settings.SITE_URL + reverse("certificates:verify", args=[token])
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code as one SVG <path> (segno draws each row as runs of one path), not hundreds of rects."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=1, border=0, omitsize=True, dark="#000")
+
+
+def award_title(kind: str) -> str:
+    return "GIẤY KHEN" if kind == GIAY_KHEN else "BẰNG KHEN"
+
+
+def _weasy(html: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf(font_config=font_config)
+
+
+# --- certificate data (plain dicts: they cross process boundaries) -----------------------------------
+def certificate_data(certificate, decision) -> dict:
+    """Everything printed on one certificate, as text."""
+    return {
+        "recipient": certificate.recipient_name,
+        "position": certificate.position_line,
+        "achievement": certificate.achievement,
+        "decision": [f"Quyết định số: {decision.number}", f"{vn_date(decision.signed_on)}"],
+        "register": [f"Số sổ vàng: {certificate.register_code} · Số TT: {certificate.serial}"],
+        "place_date": f"{decision.place}, {vn_date(decision.signed_on)}",
+        "signer_title": decision.signer_lines,
+        "signer_name": decision.signer_name,
+        "url": verification_url(certificate.token),
+        "token": certificate.token,
+    }
+
+
+def _style(spec: dict) -> str:
+    parts = [f"left:{spec['x']}mm", f"top:{spec['y']}mm", f"width:{spec['w']}mm"]
+    if "size" in spec:
+        parts.append(f"font-size:{spec['size']}pt")
+    parts.append(f"text-align:{spec.get('align', 'left')}")
+    if spec.get("weight"):
+        parts.append(f"font-weight:{spec['weight']}")
+    if spec.get("style"):
+        parts.append(f"font-style:{spec['style']}")
+    if spec.get("color"):
+        parts.append(f"color:{spec['color']}")
+    return ";".join(parts)
+
+
+def _page_fields(data: dict, layout: dict) -> list[dict]:
+    texts = {
+        "recipient": [data["recipient"]],
+        "position": [data["position"]] if data["position"] else [],
+        "achievement": [data["achievement"]] if data["achievement"] else [],
+        "decision": data["decision"],
+        "register": data["register"],
+        "place_date": [data["place_date"]],
+        "signer_title": data["signer_title"],
+        "signer_name": [data["signer_name"]],
+        "token": [f"Mã xác minh: {data['token']}"],
+    }
+    fields = []
+    for name, spec in layout.items():
+        if name == "qr":
+            fields.append({"style": _style(spec), "qr": qr_data_uri(data["url"]), "side": f"{spec['w']}"})
+        elif texts.get(name):
+            fields.append({"style": _style(spec), "lines": texts[name]})
+    return fields
+
+
+def variable_layer_pdf(items: list[dict], layout: dict) -> bytes:
+    """One page per certificate with only its text and QR code (transparent background)."""
+    pages = [_page_fields(item, layout) for item in items]
+    return _weasy(render_to_string("certificates/certificate_variable.html", {"pages": pages}))
+
+
+def _render_chunk(args) -> bytes:
+    items, layout = args
+    return variable_layer_pdf(items, layout)
+
+
+_CORNER = {
+    "outer": "M 0 0 L 22 0 Q 12 2 10 10 Q 2 12 0 22 Z",
+    "inner": "M 2.2 2.2 L 16 2.2 Q 9.5 4 8.2 8.2 Q 4 9.5 2.2 16 Z",
+    "curls": "M 24 0.9 Q 30 0.9 34 3.2 M 0.9 24 Q 0.9 30 3.2 34",
+}
+
+
+def _corner(x: float, y: float, sx: int, sy: int) -> dict:
+    """A corner ornament placed at (x, y) and mirrored by (sx, sy), in absolute coordinates (WeasyPrint's
+    SVG mishandles translate() followed by scale())."""
+    def place(path: str) -> str:
+        out, tokens, pair = [], path.split(), []
+        for token in tokens:
+            if token.isalpha():
+                out.append(token)
+                continue
+            pair.append(float(token))
+            if len(pair) == 2:
+                out.append(f"{x + sx * pair[0]:.2f} {y + sy * pair[1]:.2f}")
+                pair = []
+        return " ".join(out)
+
+    return {**{name: place(path) for name, path in _CORNER.items()}, "cx": f"{x + sx * 11.5:.2f}", "cy": f"{y + sy * 11.5:.2f}"}
+
+
+def static_layer_pdf(*, kind: str, signer_office: str) -> bytes:
+    """The background shared by every certificate of a decision."""
+    colours = COLOURS.get(kind, COLOURS["bang-khen"])
+    inset = 10.5
+    corners = [_corner(x, y, sx, sy) for x, y, sx, sy in (
+        (inset, inset, 1, 1), (297 - inset, inset, -1, 1), (inset, 210 - inset, 1, -1),
+        (297 - inset, 210 - inset, -1, -1))]
+    lozenges = [{"x": "148.5", "y": str(y), "path": f"M143.5 {y} L148.5 {y - 3} L153.5 {y} L148.5 {y + 3} Z"}
+                for y in (8, 202)]
+    context = {**colours, "corners": corners, "lozenges": lozenges, "signer_office": signer_office,
+               "award_title": award_title(kind), "award_size": 34 if kind == GIAY_KHEN else 38}
+    return _weasy(render_to_string("certificates/certificate_static.html", context))
+
+
+# --- putting layers together ---------------------------------------------------------------------------
+def compose(background: bytes | None, chunks: Iterable[bytes]) -> bytes:
+    """Concatenate the variable pages; when a background is given, add it once as a form XObject and
+    paint it under every page."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    writer = PdfWriter()
+    background_ref = None
+    if background is not None:
+        page = PdfReader(io.BytesIO(background)).pages[0]
+        form = DecodedStreamObject()
+        form.set_data(page.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
+            NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+        })
+        background_ref = writer._add_object(form.flate_encode())
+    for chunk in chunks:
+        for page in PdfReader(io.BytesIO(chunk)).pages:
+            added = writer.add_page(page)
+            if background_ref is None:
+                continue
+            resources = added["/Resources"].get_object()
+            xobjects = resources.get("/XObject")
+            if xobjects is None:
+                xobjects = DictionaryObject()
+                resources[NameObject("/XObject")] = xobjects
+            xobjects.get_object()[NameObject(BACKGROUND_NAME)] = background_ref
+            content = DecodedStreamObject()
+            content.set_data(f"q {BACKGROUND_NAME} Do Q\n".encode() + added.get_contents().get_data())
+            added.replace_contents(content.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def render_workers() -> int:
+    return max(1, int(getattr(settings, "CERTIFICATES_RENDER_WORKERS", min(2, os.cpu_count() or 1))))
+
+
+def certificates_pdf(decision, certificates=None, *, blank: bool = False, workers: int | None = None,
+                     chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None) -> bytes:
+    """All certificates of a decision (or the given ones) in one PDF, one page each. `progress` is called
+    with the number of pages done after each chunk."""
+    kind = certificate_kind(decision.award_form)
+    if certificates is None:
+        certificates = decision.certificates.order_by("serial")
+    items = [certificate_data(c, decision) for c in certificates]
+    layout = layout_for(kind, blank=blank)
+    background = None if blank else static_layer_pdf(kind=kind, signer_office=decision.award_form.signer_office)
+    jobs = [(chunk, layout) for chunk in _chunks(items, chunk_size)]
+    workers = render_workers() if workers is None else workers
+
+    def rendered() -> Iterator[bytes]:
+        done = 0
+        if workers > 1 and len(jobs) > 1:
+            # Fork: the children only render (no database access), and start in milliseconds.
+            with multiprocessing.get_context("fork").Pool(min(workers, len(jobs)), maxtasksperchild=20) as pool:
+                for (chunk, _layout), pdf in zip(jobs, pool.imap(_render_chunk, jobs)):
+                    done += len(chunk)
+                    yield pdf
+                    if progress:
+                        progress(done)
+        else:
+            for job in jobs:
+                pdf = _render_chunk(job)
+                done += len(job[0])
+                yield pdf
+                if progress:
+                    progress(done)
+
+    return compose(background, rendered())
+
+
+# --- the decision document ------------------------------------------------------------------------------
+def _issuing_lines(unit) -> tuple[str, str]:
+    """(superior body, issuing body) in capitals, as in the header of Nghị định 30/2020."""
+    def full(name: str) -> str:
+        return name.replace("UBND", "Ủy ban nhân dân").upper()
+
+    name = full(unit.name)
+    if name.startswith("ỦY BAN NHÂN DÂN "):
+        return "", name.replace("ỦY BAN NHÂN DÂN ", "ỦY BAN NHÂN DÂN\n", 1)
+    return (full(unit.parent.name) if unit.parent_id else ""), name
+
+
+def decision_context(decision) -> dict:
+    from dossiers.models import NomineeKind
+
+    form = decision.award_form
+    campaign = form.campaign
+    kind = certificate_kind(form)
+    certificates = list(decision.certificates.order_by("serial"))
+    collectives = [c for c in certificates if c.kind == NomineeKind.COLLECTIVE]
+    individuals = [c for c in certificates if c.kind == NomineeKind.INDIVIDUAL]
+    superior, issuing = _issuing_lines(decision.issuing_unit)
+    basis = [line.strip().rstrip(";.") for line in campaign.legal_basis.splitlines() if line.strip()]
+    if not basis:
+        basis = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"]
+        if decision.signed_on.year < 2024:
+            basis += ["Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số "
+                      "điều của Luật Thi đua, khen thưởng ngày 16 tháng 11 năm 2013",
+                      "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết "
+                      "thi hành một số điều của Luật Thi đua, khen thưởng"]
+        else:
+            basis += ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+                      "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết "
+                      "thi hành một số điều của Luật Thi đua, khen thưởng"]
+    basis.append(f"Căn cứ Kế hoạch số {campaign.plan_number} phát động phong trào thi đua “{campaign.title}”")
+    proposer = campaign.home_affairs_unit.name if campaign.home_affairs_unit_id else ""
+    counts = []
+    if collectives:
+        counts.append(f"{len(collectives):02d} tập thể")
+    if individuals:
+        counts.append(f"{len(individuals):02d} cá nhân")
+    return {
+        "decision": decision, "superior": superior, "issuing_lines": issuing.split("\n"),
+        "place_date": f"{decision.place}, {vn_date(decision.signed_on)}",
+        "award_name": form.name, "award_title": award_title(kind).capitalize(), "signer_office": form.signer_office,
+        "basis": basis, "proposer": proposer, "campaign": campaign, "counts": " và ".join(counts),
+        "collectives": collectives, "individuals": individuals, "signer_lines": decision.signer_lines,
+        "recipients": ["Như Điều 3", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT"],
+    }
+
+
+def decision_pdf(decision) -> bytes:
+    return _weasy(render_to_string("certificates/decision.html", decision_context(decision)))
+
+
+# --- the awardee list ----------------------------------------------------------------------------------
+def awardees_xlsx(decision) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách khen thưởng"
+    ws.append([f"Danh sách kèm theo Quyết định số {decision.number} {vn_date(decision.signed_on)}"])
+    ws.append([decision.award_form.name + (" — ĐÃ THU HỒI" if decision.is_revoked else "")])
+    header = ["STT", "Số sổ vàng", "Loại", "Tên tập thể / Họ và tên", "Chức vụ", "Đơn vị", "Thành tích",
+              "Mã xác minh", "Đường dẫn xác minh", "Hiệu lực"]
+    ws.append(header)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws["A1"].font = Font(bold=True, size=13)
+    status = decision.get_status_display()
+    for c in decision.certificates.order_by("serial"):
+        ws.append([c.serial, c.register_code, c.get_kind_display(), c.recipient_name, c.position, c.workplace,
+                   c.achievement, c.token, verification_url(c.token), status])
+    for column, width in zip("ABCDEFGHIJ", (6, 12, 10, 34, 22, 30, 50, 20, 48, 14)):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A4"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

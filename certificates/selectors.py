@@ -1,0 +1,46 @@
+"""Reads for decisions and certificates."""
+
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+
+from dossiers.rules import is_admin, roles_at
+
+from .models import Certificate, Decision
+from .signing import SignatureCheck, verify_pdf
+
+
+def can_view_decision(user, decision: Decision) -> bool:
+    """Who handles decisions: the issuing unit, the campaign's appraising unit and Sở Nội vụ, admins."""
+    if not user or not user.is_authenticated:
+        return False
+    if is_admin(user) or roles_at(user, decision.issuing_unit_id):
+        return True
+    campaign = decision.award_form.campaign
+    return any(roles_at(user, unit_id) for unit_id in (campaign.appraising_unit_id, campaign.home_affairs_unit_id)
+               if unit_id)
+
+
+def decisions_for(user) -> QuerySet[Decision]:
+    decisions = Decision.objects.select_related("award_form__campaign", "issuing_unit")
+    return [d for d in decisions if can_view_decision(user, d)]
+
+
+def decision_for(user, pk: int) -> Decision | None:
+    decision = (Decision.objects.select_related("award_form__campaign", "issuing_unit__parent")
+                .filter(pk=pk).first())
+    if decision is None or not can_view_decision(user, decision):
+        return None
+    return decision
+
+
+def certificate_by_token(token: str) -> Certificate | None:
+    return (Certificate.objects.select_related("decision__award_form__campaign", "decision__issuing_unit")
+            .filter(token=token).first())
+
+
+def decision_signature(decision: Decision) -> SignatureCheck | None:
+    """The check of the signed decision PDF; None while it is not rendered yet."""
+    if not decision.decision_pdf.name or not default_storage.exists(decision.decision_pdf.name):
+        return None
+    with default_storage.open(decision.decision_pdf.name, "rb") as handle:
+        return verify_pdf(handle.read())

@@ -1,0 +1,81 @@
+"""Background work: render a decision's PDFs. `render_decision` is a plain function a worker calls by id
+(the deadlines issue wires it to Huey); until then `schedule_render` runs it inline after commit."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.utils import timezone
+
+from . import rendering, signing
+from .models import Decision, RenderStatus
+
+log = logging.getLogger("khenthuong.certificates")
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
+def schedule_render(decision_id: int, *, force: bool = False) -> None:
+    """Called on commit. Inline unless CERTIFICATES_RENDER_INLINE is off (then a worker picks the
+    decision up: render_status stays "pending")."""
+    if not getattr(settings, "CERTIFICATES_RENDER_INLINE", True):
+        if force:
+            Decision.objects.filter(pk=decision_id).exclude(render_status=RenderStatus.RUNNING).update(
+                render_status=RenderStatus.PENDING, render_done=0)
+        return
+    try:
+        render_decision(decision_id, force=force)
+    except Exception:  # recorded on the decision (render_status=failed); the commit already happened
+        log.exception("rendering decision %s failed", decision_id)
+
+
+def _claim(decision_id: int, force: bool) -> bool:
+    """Mark the decision as being rendered, unless it is done (and not forced) or another worker holds it."""
+    now = timezone.now()
+    query = Decision.objects.filter(pk=decision_id).filter(
+        ~Q(render_status=RenderStatus.RUNNING) | Q(render_started_at__lt=now - STALE_AFTER))
+    if not force:
+        query = query.exclude(render_status=RenderStatus.DONE)
+    return bool(query.update(render_status=RenderStatus.RUNNING, render_started_at=now, render_done=0,
+                             render_error=""))
+
+
+def _store(field_file, name: str, data: bytes) -> None:
+    if field_file.name:
+        default_storage.delete(field_file.name)
+    default_storage.delete(name)
+    field_file.name = default_storage.save(name, ContentFile(data))
+
+
+def render_decision(decision_id: int, *, force: bool = False, workers: int | None = None) -> Decision:
+    """Render and sign the decision PDF and the batch of certificates. Idempotent: a decision already
+    rendered is left alone (unless `force`), one being rendered by another worker too. Register numbers
+    were given when the decision was issued; a failure here leaves them untouched."""
+    if not _claim(decision_id, force):
+        return Decision.objects.get(pk=decision_id)
+    decision = Decision.objects.select_related("award_form__campaign", "issuing_unit__parent").get(pk=decision_id)
+    try:
+        location = decision.place
+        document = signing.sign_pdf(rendering.decision_pdf(decision),
+                                    reason=f"Quyết định số {decision.number}", location=location)
+        _store(decision.decision_pdf, f"certificates/{decision.pk}/quyet-dinh-{decision.pk}.pdf", document)
+        Decision.objects.filter(pk=decision.pk).update(decision_pdf=decision.decision_pdf.name)
+
+        def progress(done: int) -> None:
+            Decision.objects.filter(pk=decision.pk).update(render_done=done)
+
+        batch = rendering.certificates_pdf(decision, workers=workers, progress=progress)
+        batch = signing.sign_pdf(batch, reason=f"Bằng khen theo Quyết định số {decision.number}", location=location)
+        _store(decision.certificates_pdf, f"certificates/{decision.pk}/bang-khen-{decision.pk}.pdf", batch)
+        total = decision.certificates.count()
+        Decision.objects.filter(pk=decision.pk).update(
+            certificates_pdf=decision.certificates_pdf.name, render_status=RenderStatus.DONE, render_done=total,
+            render_total=total, rendered_at=timezone.now())
+    except Exception as exc:
+        Decision.objects.filter(pk=decision.pk).update(render_status=RenderStatus.FAILED,
+                                                       render_error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    decision.refresh_from_db()
+    return decision

@@ -1,0 +1,147 @@
+"""Pages: the public verification page, and for those who handle decisions the decision page with
+its downloads and a progress indicator while the PDFs are rendered."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dossiers.errors import DossierError
+
+from . import rendering, selectors, services, signing
+from dossiers.models import Role
+from dossiers.rules import roles_at
+
+from .models import Certificate, RenderStatus
+
+log = logging.getLogger("khenthuong.certificates")
+
+
+def verify(request, token: str):
+    """Public, no login: what the certificate prints, whether it is valid, and the signature check.
+    Nothing else (no CCCD, no birth date, no dossier)."""
+    certificate = selectors.certificate_by_token(token)
+    if certificate is None:
+        return render(request, "certificates/verify.html", {"certificate": None}, status=404)
+    decision = certificate.decision
+    context = {
+        "certificate": certificate, "decision": decision, "award_name": decision.award_form.name,
+        "award_title": rendering.award_title(rendering.certificate_kind(decision.award_form)),
+        "signed_date": rendering.vn_date(decision.signed_on), "signature": selectors.decision_signature(decision),
+    }
+    response = render(request, "certificates/verify.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _decision_or_404(request, pk):
+    decision = selectors.decision_for(request.user, pk)
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def _status(decision) -> dict:
+    return {"status": decision.render_status, "label": decision.get_render_status_display(),
+            "done": decision.render_done, "total": decision.render_total,
+            "ready": decision.render_status == RenderStatus.DONE}
+
+
+@login_required
+def decision_detail(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    certificates = decision.certificates.order_by("serial")
+    return render(request, "certificates/decision_detail.html", {
+        "decision": decision, "certificates": certificates, "status": _status(decision),
+        "signature": selectors.decision_signature(decision),
+        "can_revoke": Role.CHAIRMAN in roles_at(request.user, decision.issuing_unit_id)
+        and not decision.is_revoked,
+    })
+
+
+@login_required
+def decision_status(request, pk: int):
+    """Polled by the decision page while the PDFs are being rendered."""
+    return JsonResponse(_status(_decision_or_404(request, pk)))
+
+
+def _stored(field_file, filename: str):
+    if not field_file.name or not default_storage.exists(field_file.name):
+        raise Http404
+    return FileResponse(default_storage.open(field_file.name, "rb"), as_attachment=True, filename=filename,
+                        content_type="application/pdf")
+
+
+def _slug(number: str) -> str:
+    return number.replace("/", "-").replace(" ", "")
+
+
+@login_required
+def decision_pdf(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    return _stored(decision.decision_pdf, f"quyet-dinh-{_slug(decision.number)}.pdf")
+
+
+@login_required
+def certificates_pdf(request, pk: int):
+    """The batch; ?blank=1 renders the pre-printed-blank version now (text only, at the blank's positions)."""
+    decision = _decision_or_404(request, pk)
+    if request.GET.get("blank") == "1":
+        data = signing.sign_pdf(rendering.certificates_pdf(decision, blank=True),
+                                reason=f"Bằng khen theo Quyết định số {decision.number}", location=decision.place)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="phoi-in-san-{_slug(decision.number)}.pdf"'
+        return response
+    return _stored(decision.certificates_pdf, f"bang-khen-{_slug(decision.number)}.pdf")
+
+
+@login_required
+def awardees_xlsx(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    response = HttpResponse(rendering.awardees_xlsx(decision),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="danh-sach-{_slug(decision.number)}.xlsx"'
+    return response
+
+
+@login_required
+def certificate_pdf(request, pk: int):
+    """One certificate, rendered now and signed; ?blank=1 for a pre-printed blank."""
+    certificate = Certificate.objects.select_related("decision").filter(pk=pk).first()
+    if certificate is None:
+        raise Http404
+    decision = _decision_or_404(request, certificate.decision_id)
+    data = rendering.certificates_pdf(decision, [certificate], blank=request.GET.get("blank") == "1", workers=1)
+    data = signing.sign_pdf(data, reason=f"Bằng khen theo Quyết định số {decision.number}", location=decision.place)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bang-khen-{certificate.register_code}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def decision_rerender(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    try:
+        services.decision_rerender(decision=decision, actor=request.user)
+        messages.success(request, _("Đã yêu cầu in lại quyết định và bằng khen."))
+    except DossierError as exc:
+        messages.error(request, str(exc))
+    return redirect("certificates:decision", pk=pk)
+
+
+@login_required
+@require_POST
+def decision_revoke(request, pk: int):
+    decision = _decision_or_404(request, pk)
+    try:
+        services.decision_revoke(decision=decision, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Đã thu hồi quyết định %(number)s.") % {"number": decision.number})
+    except DossierError as exc:
+        messages.error(request, str(exc))
+    return redirect("certificates:decision", pk=pk)
