@@ -65,9 +65,9 @@ def criterion_rows(nominee: Nominee) -> tuple[list[dict], object]:
         else:
             requirement = f"{line.get_comparison_display()} {fmt(line.threshold)}%" if line.threshold is not None \
                 else (line.note or "—")
-            if line.plan_value is not None:
-                requirement += _(" (kế hoạch %(plan)s%% + 5)") % {"plan": fmt(line.plan_value)} \
-                    if line.threshold - line.plan_value == 5 else ""
+            if line.plan_value is not None and line.threshold is not None:
+                requirement += _(" (kế hoạch %(plan)s%% + %(n)s điểm)") % {
+                    "plan": fmt(line.plan_value), "n": fmt(line.threshold - line.plan_value)}
             result = f"{fmt(line.value)}%" if line.value is not None else _("Chưa có số liệu")
         verdict = {True: _("Đạt"), False: _("Không đạt"), None: _("Chưa xác định")}[line.passed]
         rows.append({"name": line.criterion_name, "requirement": requirement, "result": result,
