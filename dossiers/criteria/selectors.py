@@ -1,0 +1,170 @@
+"""Reads for the campaign reports: dossiers and nominees by status and level, timeliness per step,
+processing days per step and per acting unit, pass rates per criterion, awards per form."""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers.models import (
+    Dossier, DossierStatus, Nominee, NomineeKind, Outcome, Step, UnitLevel,
+)
+
+from .models import Evaluation, MetricImport
+
+
+def latest_evaluations(campaign) -> dict[int, Evaluation]:
+    """nominee pk → its newest evaluation, for the campaign's live dossiers."""
+    latest: dict[int, Evaluation] = {}
+    evaluations = (Evaluation.objects.filter(nominee__dossier__campaign=campaign)
+                   .exclude(nominee__dossier__status=DossierStatus.WITHDRAWN)
+                   .select_related("nominee").prefetch_related("lines__criterion", "overrides")
+                   .order_by("nominee_id", "-created_at", "-pk"))
+    for evaluation in evaluations:
+        latest.setdefault(evaluation.nominee_id, evaluation)
+    return latest
+
+
+def evaluation_summary(campaign) -> dict:
+    """Collectives: how many pass, fail without override, fail with an override, not yet evaluated."""
+    latest = latest_evaluations(campaign)
+    collectives = Nominee.objects.filter(dossier__campaign=campaign, kind=NomineeKind.COLLECTIVE).exclude(
+        dossier__status=DossierStatus.WITHDRAWN)
+    summary = Counter()
+    for pk in collectives.values_list("pk", flat=True):
+        evaluation = latest.get(pk)
+        if evaluation is None:
+            summary["pending"] += 1
+        elif evaluation.passed:
+            summary["passed"] += 1
+        elif evaluation.overrides.all():
+            summary["overridden"] += 1
+        else:
+            summary["failed"] += 1
+    summary["total"] = collectives.count()
+    return dict(summary)
+
+
+def criterion_pass_rates(campaign) -> list[dict]:
+    counts: dict[str, Counter] = defaultdict(Counter)
+    order: dict[str, tuple] = {}
+    for evaluation in latest_evaluations(campaign).values():
+        for line in evaluation.lines.all():
+            key = line.criterion_name
+            order.setdefault(key, (line.criterion.order if line.criterion else 99, line.pk))
+            counts[key]["passed" if line.passed else ("failed" if line.passed is False else "unknown")] += 1
+    rows = []
+    for name in sorted(counts, key=lambda n: order[n]):
+        c = counts[name]
+        total = c["passed"] + c["failed"] + c["unknown"]
+        rows.append({"name": name, "passed": c["passed"], "failed": c["failed"], "unknown": c["unknown"],
+                     "total": total, "rate": round(100 * c["passed"] / total, 1) if total else None})
+    return rows
+
+
+def by_status_and_level(campaign) -> dict:
+    levels = list(UnitLevel.objects.order_by("rank"))
+    dossier_counts = Counter()
+    for row in Dossier.objects.filter(campaign=campaign).values("status", "unit__level_id").annotate(n=Count("pk")):
+        dossier_counts[(row["status"], row["unit__level_id"])] += row["n"]
+    nominee_counts = Counter()
+    for row in (Nominee.objects.filter(dossier__campaign=campaign)
+                .values("dossier__status", "dossier__unit__level_id", "kind").annotate(n=Count("pk"))):
+        nominee_counts[(row["dossier__status"], row["dossier__unit__level_id"], row["kind"])] += row["n"]
+    rows = []
+    for status in DossierStatus:
+        dossiers = [dossier_counts[(status.value, level.pk)] for level in levels]
+        collectives = sum(nominee_counts[(status.value, level.pk, NomineeKind.COLLECTIVE)] for level in levels)
+        individuals = sum(nominee_counts[(status.value, level.pk, NomineeKind.INDIVIDUAL)] for level in levels)
+        if sum(dossiers) or collectives or individuals:
+            rows.append({"status": status.label, "code": status.value, "by_level": dossiers, "total": sum(dossiers),
+                         "collectives": collectives, "individuals": individuals})
+    return {"levels": levels, "rows": rows}
+
+
+def step_timeliness(campaign, *, now=None) -> dict:
+    """Per step and per acting unit: tasks finished, on time (finished by the due date; open tasks
+    already past due count as late), average processing days (calendar days, created → finished)."""
+    from workflows.models import DossierTask
+
+    now = now or timezone.now()
+    tasks = (DossierTask.objects.filter(dossier__campaign=campaign, flow_task_type="HUMAN").exclude(step="")
+             .select_related("unit").values("step", "unit_id", "unit__name", "created", "finished", "due_at"))
+    per_step: dict[str, dict] = {}
+    per_unit: dict[int, dict] = {}
+    for task in tasks:
+        finished, due = task["finished"], task["due_at"]
+        late = (finished is not None and due is not None and finished > due) or \
+               (finished is None and due is not None and now > due)
+        judged = finished is not None or late
+        days = (finished - task["created"]).total_seconds() / 86400 if finished else None
+        for bucket, key, label in ((per_step, task["step"], None), (per_unit, task["unit_id"], task["unit__name"])):
+            entry = bucket.setdefault(key, {"label": label, "judged": 0, "on_time": 0, "days": [], "open": 0})
+            entry["judged"] += 1 if judged else 0
+            entry["on_time"] += 1 if judged and not late else 0
+            entry["open"] += 1 if finished is None else 0
+            if days is not None:
+                entry["days"].append(days)
+
+    def finish(entry):
+        entry["rate"] = round(100 * entry["on_time"] / entry["judged"], 1) if entry["judged"] else None
+        entry["avg_days"] = round(sum(entry["days"]) / len(entry["days"]), 1) if entry["days"] else None
+        entry["done"] = len(entry["days"])
+        return entry
+
+    step_labels = {s.value: s.label for s in Step} | {"revision": _("Bổ sung, hoàn thiện hồ sơ")}
+    order = [s.value for s in Step] + ["revision"]
+    steps = [finish({**per_step[key], "label": str(step_labels.get(key, key)), "code": key})
+             for key in order if key in per_step]
+    units = sorted((finish(entry) for entry in per_unit.values() if entry["label"]),
+                   key=lambda e: (-(e["avg_days"] or 0), e["label"]))
+    return {"steps": steps, "units": units}
+
+
+def awards_per_form(campaign) -> list[dict]:
+    rows = (Nominee.objects.filter(dossier__campaign=campaign, outcome=Outcome.AWARDED)
+            .values("dossier__award_form__name", "kind").annotate(n=Count("pk")))
+    forms: dict[str, dict] = {}
+    for row in rows:
+        entry = forms.setdefault(row["dossier__award_form__name"], {"name": row["dossier__award_form__name"],
+                                                                  "collectives": 0, "individuals": 0})
+        entry["collectives" if row["kind"] == NomineeKind.COLLECTIVE else "individuals"] += row["n"]
+    for form in campaign.award_forms.all():
+        forms.setdefault(form.name, {"name": form.name, "collectives": 0, "individuals": 0})
+    return [dict(v, total=v["collectives"] + v["individuals"]) for v in forms.values()]
+
+
+def campaign_report(campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "status": by_status_and_level(campaign),
+        "timeliness": step_timeliness(campaign),
+        "criteria": criterion_pass_rates(campaign),
+        "evaluation": evaluation_summary(campaign),
+        "awards": awards_per_form(campaign),
+        "imports": list(MetricImport.objects.filter(campaign=campaign).order_by("-version")[:5]),
+    }
+
+
+def evaluation_rows(campaign) -> list[dict]:
+    """Every nominee of the campaign with its newest evaluation (for the Excel export)."""
+    latest = latest_evaluations(campaign)
+    rows = []
+    for nominee in (Nominee.objects.filter(dossier__campaign=campaign).exclude(dossier__status=DossierStatus.WITHDRAWN)
+                    .select_related("dossier__unit__level", "unit", "person").order_by("dossier__unit__name", "pk")):
+        evaluation = latest.get(nominee.pk)
+        for line in (evaluation.lines.all() if evaluation else [None]):
+            rows.append({"dossier": nominee.dossier_id, "unit": nominee.dossier.unit.name,
+                         "level": nominee.dossier.unit.level.name, "kind": nominee.get_kind_display(),
+                         "name": nominee.name, "status": nominee.dossier.get_status_display(),
+                         "criterion": line.criterion_name if line else "",
+                         "value": line.value if line else None, "threshold": line.threshold if line else None,
+                         "passed": ("" if line is None or line.passed is None else
+                                    (_("Đạt") if line.passed else _("Không đạt"))),
+                         "source": (line.source if line else ""),
+                         "override": evaluation.override.reason if evaluation and evaluation.override else "",
+                         "version": evaluation.metric_import.version if evaluation and evaluation.metric_import
+                         else None})
+    return rows
+
