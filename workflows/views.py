@@ -87,7 +87,7 @@ def complete_steps(request, pk):
         while dossier.current_step in PREPARATION_STEPS:
             step = dossier.current_step
             dossier = services.dossier_complete_step(dossier=dossier, actor=request.user, step=step)
-            done.append(step.label)
+            done.append(str(step.label))
     except DossierError as exc:
         if done:
             messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})

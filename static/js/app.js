@@ -87,14 +87,15 @@
       var frame = document.getElementById("preview-frame");
       if (!frame) return;
       e.preventDefault();
-      frame.src = link.getAttribute("href");
+      var href = link.getAttribute("href");
+      frame.src = href + (href.indexOf("#") < 0 ? "#navpanes=0&view=FitH" : "");
       var title = document.getElementById("preview-title");
       if (title) title.textContent = link.dataset.preview;
       $all(".doc-row.is-active").forEach(function (r) { r.classList.remove("is-active"); });
       var row = link.closest(".doc-row");
       if (row) row.classList.add("is-active");
       var box = document.getElementById("preview");
-      if (box && window.innerWidth < 900) box.scrollIntoView({ behavior: "smooth" });
+      if (box) { box.classList.add("has-doc"); if (window.innerWidth < 900) box.scrollIntoView({ behavior: "smooth" }); }
     });
   }
   $all("[data-preview]").forEach(initPreview);
@@ -116,7 +117,10 @@
     present.addEventListener("input", function () {
       $all("input[data-vote]").forEach(function (v) { if (!v.value || v.dataset.auto) { v.value = present.value; v.dataset.auto = "1"; } });
     });
-    $all("input[data-vote]").forEach(function (v) { v.addEventListener("input", function () { delete v.dataset.auto; }); });
+    $all("input[data-vote]").forEach(function (v) {
+      if (!v.value && present.value) { v.value = present.value; v.dataset.auto = "1"; }
+      v.addEventListener("input", function () { delete v.dataset.auto; });
+    });
   }
 
   /* Review: a document marked "return" asks for its reason */

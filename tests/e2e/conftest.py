@@ -19,7 +19,26 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "khenthuong2023"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def one_page_pdf(title: str) -> bytes:
+    """A small valid PDF with one A4 page showing `title` (ASCII), so the in-page preview shows it."""
+    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 20 Tf 60 760 Td (" + text + b") Tj 0 -30 Td /F1 12 Tf (UBND tinh Lang Son - ho so de nghi khen thuong) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 User = get_user_model()
 
 
@@ -85,7 +104,7 @@ def files(tmp_path):
     folder.mkdir()
     made = {}
     for name in ("to-trinh.pdf", "bien-ban-hop-xet.pdf", "bao-cao-thanh-tich.pdf", "bao-cao-bo-sung.pdf"):
-        (folder / name).write_bytes(PDF + name.encode())
+        (folder / name).write_bytes(one_page_pdf(name.removesuffix(".pdf").replace("-", " ").upper()))
         made[name] = folder / name
     (folder / "gia-mao.pdf").write_bytes(b"MZ\x90\x00 this is not a PDF")
     made["gia-mao.pdf"] = folder / "gia-mao.pdf"

@@ -57,6 +57,7 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     page.click("#btn-council")
     page.locator(f"#req-to-trinh-0 [data-preview]").click()
     expect(page.locator("#preview-frame")).to_have_attribute("src", re.compile(r"/tai-lieu/\d+/"))
+    page.wait_for_timeout(800)  # let the PDF viewer paint before the screenshot
     shot(page, "02-dossier-prepared")
     page.click("#btn-complete")
     expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.REPORTS_COMPLETE.label))
@@ -78,7 +79,9 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     expect(page.locator("table.tasks")).to_contain_text("Sở Tư pháp")
     shot(page, "04-inbox-appraiser")
     page.get_by_role("link", name="Thẩm định").first.click()
+    page.locator("#review-form [data-preview]").first.click()
     expect(page.locator("#preview-frame")).to_have_attribute("src", re.compile(r"/tai-lieu/\d+/"))
+    page.wait_for_timeout(800)  # let the PDF viewer paint before the screenshot
     shot(page, "05-review-appraiser")
     page.click("#btn-approve")
     expect(page.locator(".alert-success")).to_contain_text("Đã chuyển tiếp")
