@@ -1,0 +1,144 @@
+"""Certificate throughput: one decision with 1,000 awarded nominees, rendered and signed (decision PDF +
+one batch PDF of 1,000 certificates) the way the worker does it.
+
+Prints `name: value` lines: certificates_per_s, total_s (wall clock), cpu_s (parent + workers: the
+figure to trust on a busy machine), peak_rss_mb (peak PSS of parent + workers during rendering, shared
+pages counted once; maxrss_* are the kernel's per-process peaks, which count shared pages in each).
+Runs on a throw-away test database (DATABASE_URL's server, database test_<name>)."""
+
+import datetime as dt
+import os
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+import tempfile  # noqa: E402
+
+import time_machine  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+N = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+
+
+class TreeMemory(threading.Thread):
+    """Samples the proportional set size (PSS: pages shared after fork counted once) of this process
+    and its children; the peak is the memory the rendering really needs."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_kb, self.stop = 0, threading.Event()
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        kids = []
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                kids += [int(k) for k in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return kids
+
+    def run(self):
+        me = os.getpid()
+        while not self.stop.is_set():
+            self.peak_kb = max(self.peak_kb, self._pss(me) + sum(self._pss(k) for k in self._children(me)))
+            time.sleep(0.1)
+
+
+def build(world):
+    from dossiers.models import DossierStatus
+    from workflows import services as flow
+    from workflows.walk import Actors, add_nominees, walk
+
+    dossier = flow.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.unit, actor=world.alice)
+    people = [{"full_name": f"Nguyễn Thị Hồng Nhung {i:04d}", "position": "Chuyên viên Phòng Hành chính - Tư pháp"}
+              for i in range(N - 1)]
+    add_nominees(dossier, world.alice, collectives=[world.unit], individuals=people)
+    dossier = walk(dossier, Actors(officer=world.alice, head=world.henry, appraiser=world.bob,
+                                   home_affairs=world.nora, chairman=world.chris))
+    assert dossier.status == DossierStatus.DECIDED
+    return dossier
+
+
+def _cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main() -> None:
+    from certificates.services import decision_issue
+    from certificates.tasks import render_decision
+    from tests.conftest import World
+
+    setup_test_environment()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-certificates-"))
+    settings.MEDIA_ROOT = tmp / "media"
+    settings.CERTIFICATES_SIGNING_DIR = tmp / "signing"
+    settings.CERTIFICATES_RENDER_INLINE = False  # the bench times rendering itself, below
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        with time_machine.travel(dt.datetime(2023, 12, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+                                 tick=True):
+            started = time.perf_counter()
+            world = World()
+            dossier = build(world)
+            decision = decision_issue(award_form=world.form, number="1234/QĐ-UBND", signed_on=dt.date(2023, 12, 15),
+                                      signer=world.chris, actor=world.chris, nominees=list(dossier.nominees.all()))
+            print(f"setup_s: {time.perf_counter() - started:.1f}")
+            memory = TreeMemory()
+            memory.start()
+            cpu_before = _cpu()
+            started = time.perf_counter()
+            decision = render_decision(decision.pk, workers=WORKERS)
+            total = time.perf_counter() - started
+            cpu = _cpu() - cpu_before
+            memory.stop.set()
+            memory.join()
+        assert decision.render_status == "done", decision.render_error
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(decision.certificates_pdf.path).pages)
+        assert pages == N, pages
+        size_mb = Path(decision.certificates_pdf.path).stat().st_size / 1e6
+        parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"certificates: {N}")
+        print(f"workers: {WORKERS}")
+        print(f"certificates_per_s: {N / total:.1f}")
+        print(f"total_s: {total:.1f}")
+        print(f"cpu_s: {cpu:.1f}")
+        print(f"cpu_ms_per_certificate: {1000 * cpu / N:.1f}")
+        print(f"peak_rss_mb: {memory.peak_kb / 1024:.0f}")
+        print(f"maxrss_parent_mb: {parent:.0f}")
+        print(f"maxrss_worker_mb: {child:.0f}")
+        print(f"batch_pdf_mb: {size_mb:.1f}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
