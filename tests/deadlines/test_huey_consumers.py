@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 from huey.contrib.djhuey import HUEY
 from huey.storage import RedisStorage, SqliteStorage
 
@@ -47,9 +47,18 @@ def live_queue(huey_immediate):
     consumers, handlers = [], {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     original_storage = HUEY.storage
     serialize = connection.vendor == "sqlite"
-    if serialize:
-        HUEY.pre_execute(name="sqlite-turns")(lambda task: SQLITE_TURNS.acquire())
-        HUEY.post_execute(name="sqlite-turns")(lambda task, result, exc: SQLITE_TURNS.release())
+
+    def before(task):
+        if serialize:
+            SQLITE_TURNS.acquire()
+
+    def after(task, result, exc):
+        connections.close_all()  # the worker thread's connection must not outlive the test database
+        if serialize:
+            SQLITE_TURNS.release()
+
+    HUEY.pre_execute(name="test-turns")(before)
+    HUEY.post_execute(name="test-turns")(after)
 
     def use(storage, count=1):
         HUEY.immediate = False
@@ -66,9 +75,8 @@ def live_queue(huey_immediate):
         consumer.stop(graceful=True)
     for sig, handler in handlers.items():
         signal.signal(sig, handler)
-    if serialize:
-        HUEY.unregister_pre_execute("sqlite-turns")
-        HUEY.unregister_post_execute("sqlite-turns")
+    HUEY.unregister_pre_execute("test-turns")
+    HUEY.unregister_post_execute("test-turns")
     try:
         HUEY.storage.flush_all()
     finally:
