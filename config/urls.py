@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("workflows.urls")),
     path("", include("certificates.urls")),
+    path("tieu-chi/", include("dossiers.criteria.urls")),
 ]
