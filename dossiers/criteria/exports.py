@@ -1,8 +1,10 @@
 """Excel export of a campaign report (openpyxl): one sheet per table shown on the reports page."""
 
 import io
+from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .documents import consolidated_rows
@@ -19,7 +21,8 @@ def _sheet(book, title, header, rows, widths=None):
         cell.fill = PatternFill("solid", fgColor="B3261E")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append([float(v) if hasattr(v, "is_finite") else v for v in row])
+        sheet.append([float(v) if isinstance(v, Decimal) else (str(v) if isinstance(v, Promise) else v)
+                      for v in row])
     for i, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = width
     sheet.freeze_panes = "A2"
