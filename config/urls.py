@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("workflows.urls")),
     path("", include("certificates.urls")),
+    path("", include("workflows.deadline_urls")),
     path("tieu-chi/", include("dossiers.criteria.urls")),
 ]

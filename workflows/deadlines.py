@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -191,7 +192,7 @@ def _request_explanation(task: DossierTask, dossier: Dossier, now: dt.datetime) 
                title=_("Hồ sơ #%(pk)s — đề nghị giải trình việc chậm “%(step)s”") % {"pk": dossier.pk,
                                                                                      "step": task.step_label},
                body=_("Hãy giải trình lý do chậm xử lý tại: %(url)s") % {
-                   "url": f"{settings.SITE_URL}/deadlines/explanations/{explanation.pk}/"})
+                   "url": settings.SITE_URL + reverse("deadlines:explanation", args=[explanation.pk])})
         record_event(dossier=dossier, actor=None, kind=EventKind.NOTE,
                      comment=_("Đề nghị %(who)s (%(unit)s) giải trình việc chậm bước “%(step)s”.")
                      % {"who": ", ".join(_name(u) for u in who) or task.get_role_display(), "unit": task.unit,

@@ -119,5 +119,7 @@ def notifications_mark_all_read(*, actor) -> int:
 def context(request):
     """Context processor: `notifications_unread` for the bell, counted only when a template uses it."""
     user = getattr(request, "user", None)
-    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}
+    if user is None or not user.is_authenticated:
+        return {"notifications_enabled": False}
+    return {"notifications_enabled": True, "notifications_unread": SimpleLazyObject(lambda: unread_count(user))}
 
