@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -362,6 +362,14 @@ def dashboard(request):
     return render(request, "workflows/dashboard.html", context)
 
 
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
 # --- navigation (context processor) ---------------------------------------------------------------
 def nav_context(request):
     """What the top bar needs: whether the user has an inbox, its size, whether they sign decisions."""
@@ -369,6 +377,7 @@ def nav_context(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = {role for _unit, role in selectors.user_pairs(user)}
-    return {"nav_has_inbox": bool(roles) or user.is_superuser,
+    return {"nav_bell": _template_exists("notifications/_bell.html"),
+            "nav_has_inbox": bool(roles) or user.is_superuser,
             "nav_inbox_count": selectors.inbox_count(user) if roles else 0,
             "nav_is_chairman": Role.CHAIRMAN in roles}

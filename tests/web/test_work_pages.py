@@ -1,0 +1,201 @@
+"""Reviewers' inbox and review page, the decision page, the dashboard, the home page per role."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dossiers.models import DossierStatus, NomineeKind, Outcome, ReturnRequest, ServiceRating, Unit
+from dossiers.services import dossier_rate
+from workflows import services
+from workflows.walk import Actors, add_nominees, walk
+
+pytestmark = pytest.mark.django_db
+
+
+def actors(world):
+    return Actors(officer=world.alice, head=world.henry, appraiser=world.bob, home_affairs=world.nora,
+                  chairman=world.chris)
+
+
+def make_dossier(world, unit=None, until=DossierStatus.SUBMITTED, officer=None, head=None):
+    unit = unit or world.unit
+    acts = actors(world)
+    if officer:
+        acts.officer, acts.head = officer, head
+    dossier = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=unit, actor=acts.officer)
+    person = ({"full_name": "Nguyễn Văn An", "citizen_id": "020123456789"} if unit == world.unit
+              else {"full_name": "Lý Thị Mai", "citizen_id": "020987654321"})
+    add_nominees(dossier, acts.officer, collectives=[unit], individuals=[person])
+    return walk(dossier, acts, until=until)
+
+
+def second_unit(world):
+    from dossiers.models import Membership, Role
+
+    unit = Unit.objects.create(name="Sở Y tế", level=world.levels["tinh"], parent=world.province)
+    officer = world.user("yte_canbo", unit, Role.UNIT_OFFICER)
+    head = world.user("yte_giamdoc", unit, Role.UNIT_HEAD)
+    assert Membership.objects.filter(unit=unit).count() == 2
+    return unit, officer, head
+
+
+def test_review_returns_each_document_with_its_reason(world, in_window, client_for):
+    dossier = make_dossier(world)
+    report = dossier.documents.filter(document_type__code="bao-cao-thanh-tich").first()
+    client = client_for(world.bob)
+    page = client.get(reverse("workflows:review", args=[dossier.pk]))
+    assert page.status_code == 200 and f'name="verdict_{report.pk}"' in page.content.decode()
+    url = reverse("workflows:review", args=[dossier.pk])
+    # approve with a document marked "return" is refused, the marks kept
+    response = client.post(url, {"action": "approve", "seen_status": dossier.status,
+                                 f"verdict_{report.pk}": "return", f"reason_{report.pk}": "Thiếu số liệu"})
+    assert response.status_code == 400
+    assert "Thiếu số liệu" in response.content.decode()
+    response = client.post(url, {"action": "return", "seen_status": dossier.status,
+                                 f"verdict_{report.pk}": "return", f"reason_{report.pk}": "Thiếu số liệu",
+                                 "general_reason": "Bổ sung danh sách"})
+    assert response.status_code == 302
+    request = ReturnRequest.objects.get(dossier=dossier)
+    assert {"text": "Thiếu số liệu", "document_type": "bao-cao-thanh-tich", "nominee": report.nominee_id} \
+        in request.reasons
+    # the unit sees the reason beside that document
+    html = client_for(world.alice).get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    row = html[html.index(f'id="req-bao-cao-thanh-tich-{report.nominee_id}"'):]
+    row = row[:row.index('<form class="drop"')]
+    assert 'data-state="returned"' in row and "Thiếu số liệu" in row
+    assert "Bổ sung danh sách" in html
+
+
+def test_return_without_a_reason_is_refused(world, in_window, client_for):
+    dossier = make_dossier(world)
+    response = client_for(world.bob).post(reverse("workflows:review", args=[dossier.pk]),
+                                          {"action": "return", "seen_status": dossier.status, "comment": "x"})
+    assert response.status_code == 400
+    assert "lý do trả lại" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_resubmission_from_the_page(world, in_window, client_for):
+    dossier = make_dossier(world)
+    services.dossier_return(dossier=dossier, actor=world.bob, reasons=["Bổ sung"])
+    client = client_for(world.alice)
+    assert 'id="btn-resubmit"' in client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    response = client.post(reverse("workflows:resubmit", args=[dossier.pk]), {"seen_status": "returned"})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_inbox_filters_and_due_dates(world, in_window, client_for, time_machine):
+    mine = make_dossier(world)
+    unit, officer, head = second_unit(world)
+    other = make_dossier(world, unit=unit, officer=officer, head=head)
+    client = client_for(world.bob)
+    html = client.get(reverse("workflows:inbox")).content.decode()
+    assert f"#{mine.pk} ·" in html and f"#{other.pk} ·" in html
+    html = client.get(reverse("workflows:inbox"), {"unit": unit.pk}).content.decode()
+    assert f"#{mine.pk} ·" not in html and f"#{other.pk} ·" in html
+    assert "#" + str(mine.pk) + " ·" not in client.get(reverse("workflows:inbox"), {"due": "overdue"}).content.decode()
+    time_machine.move_to(dt.datetime(2024, 1, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+    client = client_for(world.bob)  # a new session: the old one expired meanwhile
+    html = client.get(reverse("workflows:inbox"), {"due": "overdue"}).content.decode()
+    assert f"#{mine.pk} ·" in html and "Quá hạn" in html
+    # the unit officer's inbox does not hold the appraiser's work
+    assert f"#{mine.pk} ·" not in client_for(world.alice).get(reverse("workflows:inbox")).content.decode()
+
+
+def test_forward_several_together(world, in_window, client_for):
+    first = make_dossier(world)
+    unit, officer, head = second_unit(world)
+    second = make_dossier(world, unit=unit, officer=officer, head=head)
+    response = client_for(world.bob).post(reverse("workflows:inbox"), {"dossier": [first.pk, second.pk]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "tổng hợp" in html and "Sở Y tế" in html and "Nguyễn Văn An" in html
+    for dossier in (first, second):
+        dossier.refresh_from_db()
+        assert dossier.status == DossierStatus.APPRAISED
+    empty = client_for(world.bob).post(reverse("workflows:inbox"), {})
+    assert empty.status_code == 400 and "Hãy chọn" in empty.content.decode()
+
+
+def test_forward_refuses_a_dossier_not_at_the_users_step(world, in_window, client_for):
+    dossier = make_dossier(world)
+    response = client_for(world.nora).post(reverse("workflows:inbox"), {"dossier": [dossier.pk]})
+    assert response.status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_decision_page_per_nominee(world, in_window, client_for):
+    dossier = make_dossier(world, until=DossierStatus.AWAITING_DECISION)
+    collective, individual = sorted(dossier.nominees.all(), key=lambda n: n.kind != NomineeKind.COLLECTIVE)
+    client = client_for(world.chris)
+    page = client.get(reverse("workflows:decisions")).content.decode()
+    assert "Nguyễn Văn An" in page and f'value="{dossier.pk}"' in page
+    bad = client.post(reverse("workflows:decisions"), {"dossier": [dossier.pk], "award": [collective.pk],
+                                                       "number": "12/QĐ-UBND", "signed_on": "31-12-2023"})
+    assert bad.status_code == 400 and 'value="12/QĐ-UBND"' in bad.content.decode()
+    response = client.post(reverse("workflows:decisions"), {"dossier": [dossier.pk], "award": [collective.pk],
+                                                            "number": "12/QĐ-UBND", "signed_on": "2023-12-20"})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DECIDED
+    collective.refresh_from_db()
+    individual.refresh_from_db()
+    assert (collective.outcome, individual.outcome) == (Outcome.AWARDED, Outcome.NOT_AWARDED)
+
+
+def test_decision_page_is_not_for_other_roles(world, in_window, client_for):
+    assert client_for(world.alice).get(reverse("workflows:decisions")).status_code == 404
+    assert client_for(world.bob).get(reverse("workflows:review", args=[999])).status_code == 404
+
+
+def test_dashboard_counts_rates_and_charts(world, in_window, client_for):
+    decided = make_dossier(world, until=DossierStatus.DECIDED)
+    dossier_rate(dossier=decided, actor=world.alice, score=5)
+    unit, officer, head = second_unit(world)
+    make_dossier(world, unit=unit, officer=officer, head=head)
+    response = client_for(world.bob).get(reverse("workflows:dashboard"))
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    counts = {value: count for value, _label, count in stats.by_status}
+    assert counts[DossierStatus.DECIDED] == 1 and counts[DossierStatus.SUBMITTED] == 1
+    assert stats.satisfaction_rate == 100.0 and stats.rating_count == 1
+    assert stats.on_time_rate == 100.0 and stats.overdue == 0 and stats.open_tasks == 1
+    html = response.content.decode()
+    assert html.count("<svg") >= 4 and "100%" in html
+    # a unit sees only its own dossiers
+    unit_stats = client_for(world.alice).get(reverse("workflows:dashboard")).context["stats"]
+    assert unit_stats.total == 1
+    assert ServiceRating.objects.count() == 1
+
+
+def test_dashboard_overdue_is_computed_from_now(world, in_window, client_for, time_machine):
+    make_dossier(world)
+    client = client_for(world.bob)
+    assert client.get(reverse("workflows:dashboard")).context["stats"].overdue == 0
+    time_machine.move_to(dt.datetime(2024, 2, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+    client = client_for(world.bob)
+    assert client.get(reverse("workflows:dashboard")).context["stats"].overdue == 1
+
+
+def test_home_per_role(world, in_window, client_for):
+    make_dossier(world)
+    officer_home = client_for(world.alice).get(reverse("home")).content.decode()
+    assert "170/KH-UBND" in officer_home and "data-countdown" in officer_home
+    appraiser_home = client_for(world.bob).get(reverse("home")).content.decode()
+    assert "Việc cần làm" in appraiser_home and "Sở Tư pháp" in appraiser_home
+    assert "data-countdown" not in appraiser_home
+
+
+def test_login_page_and_redirect(client, world):
+    assert client.get(reverse("home")).status_code == 302
+    page = client.get(reverse("login"))
+    assert page.status_code == 200 and "Đăng nhập" in page.content.decode()
+    wrong = client.post(reverse("login"), {"username": "alice", "password": "nope"})
+    assert "không đúng" in wrong.content.decode() and 'value="alice"' in wrong.content.decode()
+    response = client.post(reverse("login"), {"username": "alice", "password": "pw"})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
