@@ -41,7 +41,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_all 127.0.0.1:8000
 
 test: deps browser-deps
 	@start=$$(date +%s); \
