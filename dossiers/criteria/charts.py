@@ -42,8 +42,9 @@ def bar_chart(items, *, title: str, suffix: str = "", max_value: float | None = 
     return mark_safe("".join(parts))
 
 
-def stacked_chart(rows, series, *, title: str) -> str:
+def stacked_chart(rows, series, *, title: str, colors: list[str] | None = None) -> str:
     """rows: [(label, [value per series])]; series: [name]. A legend is drawn above the bars."""
+    colors = colors or PALETTE
     totals = [sum(values) for _l, values in rows] or [1]
     top = max(totals + [1])
     bar_w = WIDTH - LABEL_W - 50
@@ -53,7 +54,7 @@ def stacked_chart(rows, series, *, title: str) -> str:
              f'width="100%" style="max-width:{WIDTH}px" aria-label="{escape(title)}"><title>{escape(title)}</title>']
     x = LABEL_W
     for i, name in enumerate(series):
-        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
+        parts.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colors[i % len(colors)]}"/>'
                      f'<text x="{x + 16}" y="16" font-size="12" fill="#1d2330">{_label(name, 24)}</text>')
         x += 24 + 7 * len(str(name))
     for r, (label, values) in enumerate(rows):
@@ -66,7 +67,7 @@ def stacked_chart(rows, series, *, title: str) -> str:
                 continue
             w = value / top * bar_w
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{ROW_H}" '
-                         f'fill="{PALETTE[i % len(PALETTE)]}"><title>{escape(str(series[i]))}: {value}</title></rect>')
+                         f'fill="{colors[i % len(colors)]}"><title>{escape(str(series[i]))}: {value}</title></rect>')
             if w > 16:
                 parts.append(f'<text x="{x + w / 2:.1f}" y="{y + ROW_H * 0.7:.1f}" text-anchor="middle" '
                              f'font-size="12" fill="#fff">{value}</text>')

@@ -80,7 +80,8 @@ def reports(request, pk):
             [(_("Tập thể"), [summary.get("passed", 0), summary.get("overridden", 0), summary.get("failed", 0),
                              summary.get("pending", 0)])],
             [_("Đạt"), _("Không đạt, có vượt quyền"), _("Không đạt"), _("Chưa đối chiếu")],
-            title=_("Kết quả đối chiếu tiêu chí của tập thể")),
+            title=_("Kết quả đối chiếu tiêu chí của tập thể"),
+            colors=[charts.PALETTE[1], charts.PALETTE[2], charts.PALETTE[3], charts.PALETTE[6]]),
         "chart_awards": charts.stacked_chart([(a["name"], [a["collectives"], a["individuals"]])
                                               for a in report["awards"]], [_("Tập thể"), _("Cá nhân")],
                                              title=_("Khen thưởng theo hình thức")),
