@@ -1,0 +1,13 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_vietnamese_by_default_and_english_from_the_switch(world, in_window, client_for):
+    client = client_for(world.alice)
+    assert "Trang chủ" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert "Campaigns receiving dossiers" in html and ">Home<" in html and "Log out" in html
