@@ -239,7 +239,7 @@ def render_workers() -> int:
 
 
 def certificates_pdf(decision, certificates=None, *, blank: bool = False, workers: int | None = None,
-                     chunk_size: int = CHUNK_SIZE, progress: Callable[[int], None] | None = None) -> bytes:
+                     chunk_size: int | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     """All certificates of a decision (or the given ones) in one PDF, one page each. `progress` is called
     with the number of pages done after each chunk."""
     kind = certificate_kind(decision.award_form)
@@ -248,7 +248,7 @@ def certificates_pdf(decision, certificates=None, *, blank: bool = False, worker
     items = [certificate_data(c, decision) for c in certificates]
     layout = layout_for(kind, blank=blank)
     background = None if blank else static_layer_pdf(kind=kind, signer_office=decision.award_form.signer_office)
-    jobs = [(chunk, layout) for chunk in _chunks(items, chunk_size)]
+    jobs = [(chunk, layout) for chunk in _chunks(items, chunk_size or CHUNK_SIZE)]
     workers = render_workers() if workers is None else workers
 
     def rendered() -> Iterator[bytes]:
