@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
@@ -41,9 +43,18 @@ class StepActivation(ViewActivation):
         task.previous.add(prev_activation.task)
         return cls(task)
 
+    @Activation.status.transition(source=STATUS.DONE)
+    def create_next(self):
+        """Route straight to the task for the status the dossier now has (no gateway task rows:
+        the routing table is the flow's `route_for_status`)."""
+        node = self.flow_class.instance.route_for_status(self.process.dossier.status)
+        yield node._create(self, self.task.token)
+
 
 class StepTask(flow.View):
-    """A human step of the path, addressed to STEP_ROLE[step] at the step's acting unit."""
+    """A human step of the path, addressed to STEP_ROLE[step] at the step's acting unit. After it,
+    the flow goes to the task for the dossier's new status (drawn as edges to every possible
+    next node)."""
 
     activation_class = StepActivation
 
@@ -51,12 +62,9 @@ class StepTask(flow.View):
         super().__init__(open_dossier_page, **kwargs)
         self.dossier_step = step
 
-
-def _at(status):
-    def condition(activation):
-        return activation.process.dossier.status == status
-
-    return condition
+    def _outgoing(self):
+        for node in self.flow_class.instance.route_nodes():
+            yield Edge(src=self, dst=node, edge_class="cond_true")
 
 
 class DossierFlow(flow.Flow):
@@ -67,28 +75,30 @@ class DossierFlow(flow.Flow):
     lock_impl = SelectForUpdateLock(nowait=True, attempts=3)
     process_title = "Hồ sơ đề nghị khen thưởng"
 
-    start = flow.StartHandle(this.start_dossier).Next(this.route)
-    route = (
-        flow.Switch()
-        .Case(this.proposal, _at(DossierStatus.DRAFT))
-        .Case(this.council, _at(DossierStatus.PROPOSAL_READY))
-        .Case(this.reports, _at(DossierStatus.COUNCIL_REVIEWED))
-        .Case(this.submission, _at(DossierStatus.REPORTS_COMPLETE))
-        .Case(this.appraisal, _at(DossierStatus.SUBMITTED))
-        .Case(this.home_affairs, _at(DossierStatus.APPRAISED))
-        .Case(this.decision, _at(DossierStatus.AWAITING_DECISION))
-        .Case(this.revision, _at(DossierStatus.RETURNED))
-        .Default(this.end)
-    )
-    proposal = StepTask(Step.PROPOSAL).Next(this.route)
-    council = StepTask(Step.COUNCIL).Next(this.route)
-    reports = StepTask(Step.REPORTS).Next(this.route)
-    submission = StepTask(Step.SUBMISSION).Next(this.route)
-    appraisal = StepTask(Step.APPRAISAL).Next(this.route)
-    home_affairs = StepTask(Step.HOME_AFFAIRS).Next(this.route)
-    decision = StepTask(Step.DECISION).Next(this.route)
-    revision = StepTask(REVISION).Next(this.route)
+    start = flow.StartHandle(this.start_dossier).Next(this.proposal)
+    proposal = StepTask(Step.PROPOSAL)
+    council = StepTask(Step.COUNCIL)
+    reports = StepTask(Step.REPORTS)
+    submission = StepTask(Step.SUBMISSION)
+    appraisal = StepTask(Step.APPRAISAL)
+    home_affairs = StepTask(Step.HOME_AFFAIRS)
+    decision = StepTask(Step.DECISION)
+    revision = StepTask(REVISION)
     end = flow.End()
+
+    ROUTES = {
+        DossierStatus.DRAFT: "proposal", DossierStatus.PROPOSAL_READY: "council",
+        DossierStatus.COUNCIL_REVIEWED: "reports", DossierStatus.REPORTS_COMPLETE: "submission",
+        DossierStatus.SUBMITTED: "appraisal", DossierStatus.APPRAISED: "home_affairs",
+        DossierStatus.AWAITING_DECISION: "decision", DossierStatus.RETURNED: "revision",
+    }
+
+    def route_for_status(self, status):
+        """The node that handles a dossier in `status`; final statuses end the process."""
+        return getattr(self, self.ROUTES.get(status, "end"))
+
+    def route_nodes(self):
+        return [getattr(self, name) for name in dict.fromkeys(self.ROUTES.values())] + [self.end]
 
     def start_dossier(self, activation, dossier):
         activation.process.artifact = dossier
@@ -97,9 +107,4 @@ class DossierFlow(flow.Flow):
         return activation.process
 
 
-NODE_FOR_STEP = {
-    Step.PROPOSAL: DossierFlow.proposal, Step.COUNCIL: DossierFlow.council, Step.REPORTS: DossierFlow.reports,
-    Step.SUBMISSION: DossierFlow.submission, Step.APPRAISAL: DossierFlow.appraisal,
-    Step.HOME_AFFAIRS: DossierFlow.home_affairs, Step.DECISION: DossierFlow.decision,
-}
 ACTIVE = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)

@@ -40,8 +40,10 @@ def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str) -> 
     try:
         with task.activation() as activation:
             activation.process.__dict__["_dossier"] = dossier
-            if task.status == STATUS.NEW:
-                activation.assign(actor)
+            if activation.task.status == STATUS.NEW:
+                # assign without a separate save: the task is saved once, when it completes
+                activation.task.owner, activation.task.status = actor, STATUS.ASSIGNED
+                activation.task.assigned = timezone.now()
             activation.task.data = {**activation.task.data, "outcome": outcome}
             activation.start(SimpleNamespace(user=actor))
             activation.execute()
@@ -112,6 +114,7 @@ def dossier_complete_step(*, dossier: Dossier, actor, step: Step, comment: str =
     problems = dossier.step_problems(step)
     if problems:
         raise MissingRequirements(problems)
+    dossier.mark_verified([step])
     before = _fire(dossier, dossier.transition_for(step))
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=comment, data={"step": step})
@@ -125,9 +128,10 @@ def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     dossier = lock_dossier(dossier)
     task = _require(dossier, actor, Step.SUBMISSION)
     _check_window(dossier)
-    problems = [p for step in dossier.path() if step in UNIT_STEPS for p in dossier.step_problems(step)]
+    problems = dossier.unit_problems()
     if problems:
         raise MissingRequirements(problems)
+    dossier.mark_verified(step for step in dossier.path() if step in UNIT_STEPS)
     before = _fire(dossier, dossier.submit, signer=actor)
     campaign = dossier.campaign
     if campaign.rulebook_frozen_at is None:
@@ -208,9 +212,10 @@ def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     task = _open_task(dossier)
     if task.step != REVISION:
         raise InvalidState(_("Hồ sơ không ở trạng thái chờ bổ sung."))
-    problems = [p for step in dossier.path() if step in UNIT_STEPS for p in dossier.step_problems(step)]
+    problems = dossier.unit_problems()
     if problems:
         raise MissingRequirements(problems)
+    dossier.mark_verified(step for step in dossier.path() if step in UNIT_STEPS)
     request = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).first()
     before = _fire(dossier, dossier.resubmit)
     if request:

@@ -48,9 +48,13 @@ FINAL_STATUSES = [S.DECIDED, S.WITHDRAWN, S.REJECTED]
 
 
 # FSM conditions: each takes the dossier and passes when nothing is missing for that step.
+def _verified(dossier, steps) -> bool:
+    return set(steps) <= getattr(dossier, "_verified_steps", set())
+
+
 def _step_complete(step):
     def condition(dossier):
-        return not dossier.step_problems(step)
+        return _verified(dossier, [step]) or not dossier.step_problems(step)
 
     condition.__name__ = f"{step.value}_complete"
     return condition
@@ -61,7 +65,8 @@ def _window_open(dossier):
 
 
 def _unit_work_complete(dossier):
-    return not any(dossier.step_problems(step) for step in dossier.path() if step in UNIT_STEPS)
+    steps = [step for step in dossier.path() if step in UNIT_STEPS]
+    return _verified(dossier, steps) or not dossier.problems_for(steps)
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -131,25 +136,39 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         return rule.lead_days if rule else 5
 
     # --- what a step still lacks ------------------------------------------------------------------
+    def requirements(self) -> list:
+        if not hasattr(self, "_requirements"):
+            self._requirements = list(self.award_form.requirements.select_related("document_type"))
+        return self._requirements
+
     def step_problems(self, step: Step) -> list[str]:
         """Every missing thing for `step`, in Vietnamese, one line each (empty: the step may complete)."""
+        return self.problems_for([step])
+
+    def unit_problems(self) -> list[str]:
+        """What is missing in any of the unit's steps of this dossier's path (checked on submission)."""
+        return self.problems_for([step for step in self.path() if step in UNIT_STEPS])
+
+    def problems_for(self, steps) -> list[str]:
+        """Missing things for several steps at once; each fact is read from the database once."""
         problems: list[str] = []
-        nominees = list(self.nominees.all())
-        if step in (Step.PROPOSAL, Step.SUBMISSION) and not nominees:
-            problems.append(_g("Chưa có tập thể hoặc cá nhân nào được đề nghị khen thưởng."))
-        if step == Step.COUNCIL:
-            meeting = CouncilMeeting.objects.filter(dossier=self).first()
-            if meeting is None:
-                problems.append(_g("Chưa ghi kết quả họp xét của Hội đồng TĐKT (số thành viên dự họp)."))
-            for nominee in nominees:
-                if nominee.votes_for is None:
-                    problems.append(_g("Chưa ghi số phiếu đồng ý cho %(name)s.") % {"name": nominee.name})
-        requirements = [r for r in self.award_form.requirements.all() if r.step == step]
+        nominees = list(self.nominees.select_related("person", "unit"))
+        requirements = [r for r in self.requirements() if r.step in steps]
+        present = set()
         if requirements:
-            present = set(
-                self.documents.filter(is_current=True).values_list("document_type_id", "nominee_id")
-            )
+            present = set(self.documents.filter(is_current=True).values_list("document_type_id", "nominee_id"))
+        for step in steps:
+            if step in (Step.PROPOSAL, Step.SUBMISSION) and not nominees:
+                problems.append(_g("Chưa có tập thể hoặc cá nhân nào được đề nghị khen thưởng."))
+            if step == Step.COUNCIL:
+                if not CouncilMeeting.objects.filter(dossier=self).exists():
+                    problems.append(_g("Chưa ghi kết quả họp xét của Hội đồng TĐKT (số thành viên dự họp)."))
+                for nominee in nominees:
+                    if nominee.votes_for is None:
+                        problems.append(_g("Chưa ghi số phiếu đồng ý cho %(name)s.") % {"name": nominee.name})
             for req in requirements:
+                if req.step != step:
+                    continue
                 if req.scope == RequirementScope.DOSSIER:
                     if not any(t == req.document_type_id for t, _n in present):
                         problems.append(_g("Thiếu %(doc)s.") % {"doc": req.document_type.name})
@@ -158,7 +177,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                         if (req.document_type_id, nominee.pk) not in present:
                             problems.append(_g("Thiếu %(doc)s của %(name)s.")
                                             % {"doc": req.document_type.name, "name": nominee.name})
-        return problems
+        return list(dict.fromkeys(problems))
+
+    def mark_verified(self, steps) -> None:
+        """A service has just checked `steps` on this locked instance and found nothing missing:
+        the FSM conditions of the transition it fires next need not read it all again."""
+        self._verified_steps = set(steps)
 
     # --- transitions: the only place `status` changes ---------------------------------------------
     @transition(field=status, source=S.DRAFT, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),

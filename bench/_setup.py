@@ -1,0 +1,65 @@
+"""Shared bench plumbing: a throw-away PostgreSQL (or SQLite) database, migrated, with Django set up."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def django_on_fresh_database(name: str) -> str:
+    """Point Django at a new database `name` on the server of DATABASE_URL (PostgreSQL), or at a
+    temporary SQLite file when DATABASE_URL is empty. Returns the vendor."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        base = url.rsplit("/", 1)[0]
+        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = f"{base}/{name}"
+    else:
+        path = Path("/tmp") / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        os.environ["SQLITE_PATH"] = str(path)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    return connection.vendor
+
+
+def drop_database(name: str) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Timer:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
