@@ -292,3 +292,30 @@ def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
                  to_status=dossier.status, comment=reason.strip(), data={"step": step})
     _complete_task(task, dossier, actor, "rejected")
     return dossier
+
+
+@transaction.atomic
+def decision_sign(*, dossiers: list[Dossier], actor, outcomes: dict[int, bool], number: str, signed_on):
+    """The leader decides several dossiers of one award form at once and signs one Quyết định khen
+    thưởng for all awarded nominees; the certificates app numbers and renders it after commit.
+    Returns the Decision, or None when nobody was awarded. All or nothing: one refusal undoes all."""
+    from certificates.services import decision_issue
+
+    if not dossiers:
+        raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ."))
+    forms = {d.award_form_id for d in dossiers}
+    if len(forms) != 1:
+        raise InvalidInput(_("Một quyết định chỉ gồm các hồ sơ của cùng một hình thức khen thưởng."))
+    number = " ".join((number or "").split())
+    if not number:
+        raise InvalidInput(_("Hãy nhập số, ký hiệu của quyết định (ví dụ: 1234/QĐ-UBND)."))
+    decided = []
+    for dossier in sorted(dossiers, key=lambda d: d.pk):     # one lock order: no deadlocks between signers
+        own = set(dossier.nominees.values_list("pk", flat=True))
+        decided.append(dossier_decide(dossier=dossier, actor=actor,
+                                      outcomes={pk: ok for pk, ok in outcomes.items() if pk in own}))
+    awarded = list(Nominee.objects.filter(dossier__in=decided, outcome=Outcome.AWARDED).order_by("dossier_id", "pk"))
+    if not awarded:
+        return None
+    return decision_issue(award_form=decided[0].award_form, number=number, signed_on=signed_on, signer=actor,
+                          actor=actor, nominees=awarded)
