@@ -79,3 +79,24 @@ def test_agency_award_goes_proposal_council_decision(world, in_window):
                                       outcomes={n.pk: True for n in dossier.nominees.all()})
     assert dossier.status == DossierStatus.DECIDED
     assert_task_matches(dossier)
+
+
+def test_task_due_date_stamped_across_tet(world, time_machine):
+    import datetime as dt
+
+    from dossiers.models import Campaign
+    Campaign.objects.filter(pk=world.campaign.pk).update(window_opens=dt.date(2024, 2, 1),
+                                                         window_closes=dt.date(2024, 2, 29))
+    world.campaign.refresh_from_db()
+    hcm = dt.timezone(dt.timedelta(hours=7))
+    time_machine.move_to(dt.datetime(2024, 2, 7, 10, 0, tzinfo=hcm), tick=False)   # Wed before Tết Giáp Thìn
+    dossier = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.unit,
+                                      actor=world.alice)
+    add_nominees(dossier, world.alice, collectives=[world.unit])
+    dossier = walk(dossier, actors(world), until=DossierStatus.SUBMITTED)
+    task = open_tasks(dossier)[0]
+    # appraisal: 7 working days; 08–14/02 are Tết; 15, 16, 19, 20, 21, 22, 23 → Fri 23/02/2024, 23:59 local
+    due = task.due_at.astimezone(hcm)
+    assert (due.date(), due.hour, due.minute) == (dt.date(2024, 2, 23), 23, 59)
+    assert not task.is_overdue(dt.datetime(2024, 2, 23, 23, 0, tzinfo=hcm))
+    assert task.is_overdue(dt.datetime(2024, 2, 24, 0, 0, 1, tzinfo=hcm))
