@@ -73,22 +73,28 @@ def due_candidates(now: dt.datetime):
 
 def scan(*, now: dt.datetime | None = None) -> list[int]:
     """One pass of the deadline scan. Returns the ids of the alerts this pass inserted; their
-    delivery is queued on the task queue after commit, in chunks."""
+    delivery is queued on the task queue after commit, in chunks.
+
+    One statement: INSERT … SELECT the candidates … ON CONFLICT DO NOTHING RETURNING id (PostgreSQL,
+    SQLite ≥ 3.35). A concurrent pass inserting the same (task, kind) waits for the first to commit,
+    then skips the row, so each pass gets back only the alerts it alone must deliver."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
     with transaction.atomic():
-        found = list(due_candidates(now).values_list("pk", "stage", "due_at"))
-        if not found:
-            return []
-        DeadlineAlert.objects.bulk_create(
-            [DeadlineAlert(task_id=pk, kind=stage, due_at=due, scan_token=token, created_at=now)
-             for pk, stage, due in found],
-            ignore_conflicts=True, batch_size=5000)
-        # Only rows this pass inserted carry its token: a concurrent pass's rows were kept, ours ignored.
-        ids = list(DeadlineAlert.objects.filter(scan_token=token).order_by("pk").values_list("pk", flat=True))
-        chunks = [ids[i:i + DELIVERY_CHUNK] for i in range(0, len(ids), DELIVERY_CHUNK)]
-        transaction.on_commit(lambda: _queue_deliveries(chunks))
-    log.info("deadline scan: %s due, %s new alerts", len(found), len(ids))
+        connection = transaction.get_connection()
+        select_sql, select_params = due_candidates(now).values_list("pk", "stage", "due_at").query.sql_with_params()
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in ("task_id", "kind", "due_at", "scan_token", "created_at"))
+        sql = (f"INSERT INTO {quote(DeadlineAlert._meta.db_table)} ({columns}) "
+               f"SELECT candidate.*, %s, %s FROM ({select_sql}) candidate WHERE 1 = 1 "
+               f"ON CONFLICT DO NOTHING RETURNING {quote('id')}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (token, connection.ops.adapt_datetimefield_value(now), *select_params))
+            ids = sorted(row[0] for row in cursor.fetchall())
+        if ids:
+            chunks = [ids[i:i + DELIVERY_CHUNK] for i in range(0, len(ids), DELIVERY_CHUNK)]
+            transaction.on_commit(lambda: _queue_deliveries(chunks))
+    log.info("deadline scan: %s new alerts", len(ids))
     return ids
 
 

@@ -131,3 +131,23 @@ def test_reminder_days_before_is_configurable(province, time_machine, settings):
     assert kinds(task) == []
     scan_at(time_machine, at(2023, 12, 11, 9, 0))
     assert kinds(task) == [AlertKind.DUE_DAY]
+
+
+def test_scan_and_delivery_are_idempotent(province, time_machine):
+    world = province
+    set_lead(world, Step.APPRAISAL, 3)
+    dossier = submitted_dossier(world, time_machine, at(2023, 12, 6, 10, 0))
+    task = open_task(dossier)
+    time_machine.move_to(at(2023, 12, 12, 0, 10), tick=False)
+    first = deadlines.scan()                     # not committed yet: nothing delivered
+    assert len(first) == 1 and deadlines.scan() == []
+    assert Notification.objects.count() == 0
+    assert committed(deadlines.deliver_alerts, first) == 1
+    assert committed(deadlines.deliver_alerts, first) == 0   # a redelivered job claims nothing
+    assert Notification.objects.filter(kind=NotificationKind.ESCALATION).count() == 1
+    assert ApologyLetter.objects.filter(task=task).count() == 1
+    sent = len(mail.outbox)
+    from workflows import notifications
+
+    assert notifications.send_emails(Notification.objects.values_list("pk", flat=True)) == 0
+    assert len(mail.outbox) == sent == Notification.objects.exclude(user__email="").count()
