@@ -27,7 +27,7 @@ def test_login_to_submitted_dossier_counts_actions(browser, live_server, provinc
     CouncilMeeting.objects.create(dossier=old, held_on=dt.date(2023, 12, 1), members_total=9, members_present=8)
 
     started = time.monotonic()
-    context = p_context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context = p_context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page = context.new_page()
     officer = login(page, base, "canbo_tuphap")
     officer.click(page.get_by_role("button", name="Lập hồ sơ đề nghị"))
@@ -46,7 +46,7 @@ def test_login_to_submitted_dossier_counts_actions(browser, live_server, provinc
     expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.REPORTS_COMPLETE.label))
     p_context.close()
 
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
     page = context.new_page()
     head = login(page, base, "giamdoc_tuphap")
     head.click(page.locator("table.tasks").get_by_role("link", name="Mở"))
