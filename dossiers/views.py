@@ -49,7 +49,7 @@ def dossier_context(request, dossier, **overrides) -> dict:
     roles = roles_at(user, dossier.unit_id)
     is_unit = bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
     return_request = selectors.open_return_request(dossier)
-    nominees = list(dossier.nominees.select_related("person", "unit"))
+    nominees = describe_nominees(dossier.nominees.select_related("person", "unit"))
     task = dossier.tasks.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN").first()
     current = dossier.current_step
     can_edit = is_unit and dossier.status in UNIT_EDITABLE_STATUSES
@@ -87,6 +87,19 @@ def dossier_context(request, dossier, **overrides) -> dict:
     }
     context.update(overrides)
     return context
+
+
+def describe_nominees(nominees):
+    """Attach the one-line description the pages show under a nominee's name."""
+    nominees = list(nominees)
+    for nominee in nominees:
+        parts = [nominee.position, nominee.workplace]
+        if nominee.person_id and nominee.person.citizen_id:
+            parts.append(_("CCCD %(id)s") % {"id": nominee.person.masked_citizen_id})
+        if nominee.votes_for is not None:
+            parts.append(_("%(v)s phiếu đồng ý") % {"v": nominee.votes_for})
+        nominee.detail_line = " · ".join(p for p in parts if p)
+    return nominees
 
 
 def _labelled(events):

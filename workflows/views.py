@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers import selectors as dossier_selectors
 from dossiers.errors import DossierError, InvalidInput
-from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Role, Step, Unit
+from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Step, Unit
 from dossiers.rules import can_act
-from dossiers.views import check_seen_status, dossier_url, error_overrides, render_dossier
+from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
 
 from . import selectors, services
 from .flows import ACTIVE
@@ -244,7 +244,7 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
     posted = posted or {}
     rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", "ok"),
              "reason": posted.get(f"reason_{d.pk}", "")} for d in documents]
-    context = {"dossier": dossier, "rows": rows, "nominees": list(dossier.nominees.select_related("person", "unit")),
+    context = {"dossier": dossier, "rows": rows, "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
                "posted": posted, "general_reason": posted.get("general_reason", ""),
                "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),
                "criteria_html": _criteria_html(request, dossier),
@@ -329,7 +329,10 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
     context = {"awaiting": awaiting, "chosen": chosen, "awarded": awarded,
                "number": posted.get("number", "") if posted else "",
                "signed_on": posted.get("signed_on", "") if posted else timezone.localdate().isoformat(),
-               "has_decision_sign": hasattr(services, "decision_sign"), "error": None, "problems": [], **extra}
+               "has_decision_sign": hasattr(services, "decision_sign"),
+               "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True)
+               .select_related("user").first(),
+               "error": None, "problems": [], **extra}
     return render(request, "workflows/decisions.html", context, status=status)
 
 
