@@ -229,6 +229,26 @@ def explanation_submit(*, explanation: LateExplanation, actor, text: str) -> Lat
     return explanation
 
 
+# --- supplement requests (phiếu yêu cầu bổ sung) ------------------------------------------------------
+def supplement_requested(*, dossier: Dossier, request: ReturnRequest) -> None:
+    """Tell the unit everything that is missing, at once, and its own deadline to supplement."""
+    notify(users=unit_contacts(dossier.unit_id), dossier=dossier, kind=NotificationKind.SUPPLEMENT_REQUEST,
+           title=_("Hồ sơ #%(pk)s được trả lại để bổ sung, hạn bổ sung 23:59 ngày %(due)s")
+           % {"pk": dossier.pk, "due": _fmt(request.unit_due_at)},
+           body="\n".join(f"- {reason['text']}" for reason in request.reasons))
+
+
+def supplement_received(*, dossier: Dossier) -> None:
+    """Tell the reviewers whose clock resumes that the dossier is back, and their new due date."""
+    task = (DossierTask.objects.filter(dossier=dossier, status__in=ACTIVE, flow_task_type="HUMAN")
+            .select_related("owner").first())
+    if task is None or task.due_at is None:
+        return
+    notify(users=assignees(task), dossier=dossier, kind=NotificationKind.SUPPLEMENT_RECEIVED,
+           title=_("Hồ sơ #%(pk)s đã được bổ sung; tiếp tục “%(step)s”, hạn 23:59 ngày %(due)s")
+           % {"pk": dossier.pk, "step": task.step_label, "due": _fmt(task.due_at)})
+
+
 # --- apology letters -------------------------------------------------------------------------------------
 @transaction.atomic
 def apology_issue(*, task: DossierTask, actor, reason: str = "", new_due_date: dt.date | None = None) -> ApologyLetter:

@@ -102,6 +102,8 @@ class NotificationKind(models.TextChoices):
     EXPLANATION = "explanation", _("Yêu cầu giải trình")
     APOLOGY = "apology", _("Phiếu xin lỗi, hẹn lại")
     DEADLINE_CHANGE = "deadline_change", _("Thay đổi hạn xử lý")
+    SUPPLEMENT_REQUEST = "supplement_request", _("Yêu cầu bổ sung hồ sơ")
+    SUPPLEMENT_RECEIVED = "supplement_received", _("Hồ sơ đã được bổ sung")
 
 
 class Notification(models.Model):

@@ -22,6 +22,7 @@ from dossiers.models import (
 from dossiers.rules import can_act, roles_at
 from dossiers.services import lock_dossier, record_event
 
+from . import deadlines
 from .flows import ACTIVE, DossierFlow
 from .models import REVISION, DossierTask
 
@@ -199,6 +200,7 @@ def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
                        "reviewer_days_left": days_left, "unit_due_at": unit_due_at.isoformat()})
     dossier._unit_due_at = unit_due_at
     _complete_task(task, dossier, actor, "returned")
+    deadlines.supplement_requested(dossier=dossier, request=request)
     return request
 
 
@@ -225,6 +227,7 @@ def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
                  to_status=dossier.status, comment=comment,
                  data={"step": REVISION, "return_request": request.pk if request else None})
     _complete_task(task, dossier, actor, "resubmitted")
+    deadlines.supplement_received(dossier=dossier)
     return dossier
 
 

@@ -32,6 +32,9 @@ def test_return_pauses_and_resubmission_resumes_with_days_left(province, time_ma
     assert request.reviewer_days_left == 4
     assert request.unit_due_at == at(2023, 12, 15, 23, 59, 59, 999999)  # revision_lead_days = 5
     revision = open_task(dossier)
+    request_notice = Notification.objects.get(user=world.alice, kind=NotificationKind.SUPPLEMENT_REQUEST)
+    assert "15/12/2023" in request_notice.title
+    assert "quyết định công nhận" in request_notice.body and "số liệu 2023" in request_notice.body
     assert (revision.step, revision.unit_id, revision.due_at) == (REVISION, world.unit.pk, request.unit_due_at)
 
     scan_at(time_machine, at(2023, 12, 12, 9, 0))
@@ -48,6 +51,7 @@ def test_return_pauses_and_resubmission_resumes_with_days_left(province, time_ma
     resumed = open_task(dossier)
     assert resumed.step == Step.APPRAISAL and resumed.pk != appraisal.pk
     assert resumed.due_at == at(2023, 12, 19, 23, 59, 59, 999999)       # 4 days left: 14, 15, 18, 19
+    assert "19/12/2023" in Notification.objects.get(user=world.bob, kind=NotificationKind.SUPPLEMENT_RECEIVED).title
 
     scan_at(time_machine, at(2023, 12, 14, 12, 0))                      # the old due day: nothing for bob
     assert alerts(appraisal) == [] and alerts(resumed) == []
