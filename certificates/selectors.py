@@ -1,7 +1,6 @@
 """Reads for decisions and certificates."""
 
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
 
 from dossiers.rules import is_admin, roles_at
 
@@ -20,7 +19,7 @@ def can_view_decision(user, decision: Decision) -> bool:
                if unit_id)
 
 
-def decisions_for(user) -> QuerySet[Decision]:
+def decisions_for(user) -> list[Decision]:
     decisions = Decision.objects.select_related("award_form__campaign", "issuing_unit")
     return [d for d in decisions if can_view_decision(user, d)]
 

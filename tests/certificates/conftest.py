@@ -22,16 +22,16 @@ def actors(world):
                   chairman=world.chris)
 
 
-def decided_dossier(world, form=None, *, collectives=None, individuals=None):
-    form = form or world.form
-    dossier = flow.dossier_create(campaign=world.campaign, award_form=form, unit=world.unit, actor=world.alice)
-    add_nominees(dossier, world.alice,
+def decided_dossier(world, form=None, *, collectives=None, individuals=None, unit=None, team=None):
+    form, unit, team = form or world.form, unit or world.unit, team or actors(world)
+    dossier = flow.dossier_create(campaign=world.campaign, award_form=form, unit=unit, actor=team.officer)
+    add_nominees(dossier, team.officer,
                  collectives=[world.unit] if collectives is None else collectives,
                  individuals=individuals if individuals is not None else [
                      {"full_name": "Nguyễn Thị Hồng Nhung", "citizen_id": CITIZEN_ID,
                       "position": "Trưởng phòng Hành chính - Tư pháp"},
                      {"full_name": "Hoàng Văn Đức", "position": "Chuyên viên"}])
-    dossier = walk(dossier, actors(world))
+    dossier = walk(dossier, team)
     assert dossier.status == DossierStatus.DECIDED
     return dossier
 
