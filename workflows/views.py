@@ -286,16 +286,17 @@ def sign_decisions(*, dossiers, actor, outcomes: dict[int, bool], number: str, s
 @login_required
 @require_http_methods(["GET", "POST"])
 def decisions(request):
-    """Chủ tịch: the dossiers awaiting decision with each nominee; approve all or per nominee; the
-    decision number and date; sign."""
+    """Chủ tịch: the dossiers awaiting decision, grouped by award form (one Quyết định each), with
+    each nominee; approve all or per nominee; the decision number and date; sign."""
     awaiting = selectors.awaiting_decision(request.user)
     if not awaiting and not roles_at_any(request.user, Role.CHAIRMAN):
         raise Http404
     if request.method == "GET":
         return _render_decisions(request, awaiting)
     posted = request.POST
+    form_id = int(posted["award_form"]) if posted.get("award_form", "").isdigit() else None
     chosen_ids = {int(v) for v in posted.getlist("dossier") if v.isdigit()}
-    chosen = [d for d in awaiting if d.pk in chosen_ids]
+    chosen = [d for d in awaiting if d.pk in chosen_ids and d.award_form_id == form_id]
     try:
         if not chosen:
             raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
@@ -303,11 +304,24 @@ def decisions(request):
         number = " ".join(posted.get("number", "").split())
         awarded = {int(v) for v in posted.getlist("award") if v.isdigit()}
         outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
-        sign_decisions(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number, signed_on=signed_on)
+        decision = sign_decisions(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
+                                  signed_on=signed_on)
     except DossierError as exc:
         return _render_decisions(request, awaiting, status=400, posted=posted, **error_overrides(exc))
     messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
+    if getattr(decision, "pk", None) and _url_exists("certificates:decision"):
+        return redirect("certificates:decision", decision.pk)
     return redirect("workflows:decisions")
+
+
+def _url_exists(name: str) -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name, args=[1])
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def roles_at_any(user, role) -> bool:
@@ -322,14 +336,23 @@ def _parse_date(value: str) -> dt.date:
 
 
 def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
-    posted = posted or None
-    chosen = {int(v) for v in posted.getlist("dossier") if v.isdigit()} if posted else {d.pk for d in awaiting}
-    awarded = ({int(v) for v in posted.getlist("award") if v.isdigit()} if posted
-               else {n.pk for d in awaiting for n in d.nominees.all()})
-    context = {"awaiting": awaiting, "chosen": chosen, "awarded": awarded,
-               "number": posted.get("number", "") if posted else "",
-               "signed_on": posted.get("signed_on", "") if posted else timezone.localdate().isoformat(),
-               "has_decision_sign": hasattr(services, "decision_sign"),
+    """One group per award form: a Quyết định covers the dossiers of one award form."""
+    posted_form = int(posted["award_form"]) if posted and posted.get("award_form", "").isdigit() else None
+    groups = {}
+    for dossier in awaiting:
+        groups.setdefault(dossier.award_form_id, {"award_form": dossier.award_form, "dossiers": []})["dossiers"].append(
+            dossier)
+    for form_id, group in groups.items():
+        mine = posted is not None and form_id == posted_form
+        group["chosen"] = ({int(v) for v in posted.getlist("dossier") if v.isdigit()} if mine
+                           else {d.pk for d in group["dossiers"]})
+        group["awarded"] = ({int(v) for v in posted.getlist("award") if v.isdigit()} if mine
+                            else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
+        group["number"] = posted.get("number", "") if mine else ""
+        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().isoformat()
+        group["error"] = extra.get("error") if mine else None
+        group["problems"] = extra.get("problems", []) if mine else []
+    context = {"groups": list(groups.values()), "awaiting": awaiting,
                "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True)
                .select_related("user").first(),
                "error": None, "problems": [], **extra}

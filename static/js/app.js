@@ -142,7 +142,8 @@
   /* Select all (inbox, decisions) */
   $all("[data-select-all]").forEach(function (box) {
     box.addEventListener("change", function () {
-      $all("input[type=checkbox][name=" + box.dataset.selectAll + "]").forEach(function (c) { c.checked = box.checked; });
+      var scope = box.dataset.scope ? document.getElementById(box.dataset.scope) : document;
+      $all("input[type=checkbox][name=" + box.dataset.selectAll + "]", scope).forEach(function (c) { c.checked = box.checked; });
     });
   });
 })();

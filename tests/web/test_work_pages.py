@@ -135,17 +135,33 @@ def test_decision_page_per_nominee(world, in_window, client_for):
     client = client_for(world.chris)
     page = client.get(reverse("workflows:decisions")).content.decode()
     assert "Nguyễn Văn An" in page and f'value="{dossier.pk}"' in page
-    bad = client.post(reverse("workflows:decisions"), {"dossier": [dossier.pk], "award": [collective.pk],
+    bad = client.post(reverse("workflows:decisions"), {"award_form": world.form.pk, "dossier": [dossier.pk],
+                                                       "award": [collective.pk],
                                                        "number": "12/QĐ-UBND", "signed_on": "31-12-2023"})
     assert bad.status_code == 400 and 'value="12/QĐ-UBND"' in bad.content.decode()
-    response = client.post(reverse("workflows:decisions"), {"dossier": [dossier.pk], "award": [collective.pk],
+    response = client.post(reverse("workflows:decisions"), {"award_form": world.form.pk, "dossier": [dossier.pk],
+                                                            "award": [collective.pk],
                                                             "number": "12/QĐ-UBND", "signed_on": "2023-12-20"})
     assert response.status_code == 302
+    assert response["Location"].startswith("/quyet-dinh/")  # the certificates app's decision page
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.DECIDED
     collective.refresh_from_db()
     individual.refresh_from_db()
     assert (collective.outcome, individual.outcome) == (Outcome.AWARDED, Outcome.NOT_AWARDED)
+
+
+def test_decision_needs_a_number_and_keeps_the_choices(world, in_window, client_for):
+    dossier = make_dossier(world, until=DossierStatus.AWAITING_DECISION)
+    nominee = dossier.nominees.first()
+    response = client_for(world.chris).post(reverse("workflows:decisions"), {
+        "award_form": world.form.pk, "dossier": [dossier.pk], "award": [nominee.pk], "number": " ",
+        "signed_on": "2023-12-20"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "số, ký hiệu" in html and 'value="2023-12-20"' in html
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.AWAITING_DECISION
 
 
 def test_decision_page_is_not_for_other_roles(world, in_window, client_for):
