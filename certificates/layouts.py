@@ -18,7 +18,7 @@ KINDS = (BANG_KHEN, GIAY_KHEN)
 _COMMON = {
     "recipient": {"x": 30, "y": 99, "w": 237, "size": 22, "align": "center", "weight": "bold", "color": "#0b2e6b"},
     "position": {"x": 40, "y": 111, "w": 217, "size": 15, "align": "center", "style": "italic"},
-    "achievement": {"x": 42, "y": 121, "w": 213, "size": 15, "align": "center"},
+    "achievement": {"x": 53.5, "y": 121, "w": 190, "size": 15, "align": "center"},
     "qr": {"x": 31, "y": 152, "w": 24},
     "token": {"x": 25, "y": 176.5, "w": 36, "size": 7, "align": "center"},
     "decision": {"x": 60, "y": 156, "w": 92, "size": 12.5, "align": "left"},

@@ -116,7 +116,12 @@ def _style(spec: dict) -> str:
     return ";".join(parts)
 
 
-def _page_fields(data: dict, layout: dict) -> list[dict]:
+# Printed the same on every certificate of a decision: drawn once with the background, unless the
+# background is left out (pre-printed blanks).
+DECISION_FIELDS = ("decision", "place_date", "signer_title", "signer_name")
+
+
+def _page_fields(data: dict, layout: dict, names=None) -> list[dict]:
     texts = {
         "recipient": [data["recipient"]],
         "position": [data["position"]] if data["position"] else [],
@@ -128,27 +133,24 @@ def _page_fields(data: dict, layout: dict) -> list[dict]:
         "signer_name": [data["signer_name"]],
         "token": [f"Mã xác minh: {data['token']}"],
     }
-    fields = []
-    for name, spec in layout.items():
-        if name != "qr" and texts.get(name):
-            fields.append({"style": _style(spec), "lines": texts[name]})
-    return fields
+    return [{"style": _style(spec), "lines": texts[name]} for name, spec in layout.items()
+            if name != "qr" and texts.get(name) and (names is None or name in names)]
 
 
-def variable_layer_pdf(items: list[dict], layout: dict) -> bytes:
+def variable_layer_pdf(items: list[dict], layout: dict, names=None) -> bytes:
     """One page per certificate with only its text (transparent background; the QR code is added by
-    `compose`)."""
-    pages = [_page_fields(item, layout) for item in items]
+    `compose`). `names` limits the fields printed."""
+    pages = [_page_fields(item, layout, names) for item in items]
     return _weasy(render_to_string("certificates/certificate_variable.html", {"pages": pages}))
 
 
 def _render_chunk(args) -> tuple[bytes, list[bytes]]:
     """A chunk of certificates: the text pages, and the QR code of each page as PDF operators."""
-    items, layout = args
+    items, layout, names = args
     spec = layout.get("qr")
     overlays = [qr_ops(item["url"], x_mm=spec["x"], y_mm=spec["y"], side_mm=spec["w"]) if spec else b""
                 for item in items]
-    return variable_layer_pdf(items, layout), overlays
+    return variable_layer_pdf(items, layout, names), overlays
 
 
 _CORNER = {
@@ -176,8 +178,9 @@ def _corner(x: float, y: float, sx: int, sy: int) -> dict:
     return {**{name: place(path) for name, path in _CORNER.items()}, "cx": f"{x + sx * 11.5:.2f}", "cy": f"{y + sy * 11.5:.2f}"}
 
 
-def static_layer_pdf(*, kind: str, signer_office: str) -> bytes:
-    """The background shared by every certificate of a decision."""
+def static_layer_pdf(*, kind: str, signer_office: str, fields: list[dict] = ()) -> bytes:
+    """The background shared by every certificate of a decision, with the decision's own `fields`
+    (decision number, place and date, signer) when given."""
     colours = COLOURS.get(kind, COLOURS["bang-khen"])
     inset = 10.5
     corners = [_corner(x, y, sx, sy) for x, y, sx, sy in (
@@ -186,7 +189,7 @@ def static_layer_pdf(*, kind: str, signer_office: str) -> bytes:
     lozenges = [{"x": "148.5", "y": str(y), "path": f"M143.5 {y} L148.5 {y - 3} L153.5 {y} L148.5 {y + 3} Z"}
                 for y in (8, 202)]
     context = {**colours, "corners": corners, "lozenges": lozenges, "signer_office": signer_office,
-               "award_title": award_title(kind), "award_size": 34 if kind == GIAY_KHEN else 38}
+               "award_title": award_title(kind), "award_size": 34 if kind == GIAY_KHEN else 38, "fields": fields}
     return _weasy(render_to_string("certificates/certificate_static.html", context))
 
 
@@ -247,8 +250,13 @@ def certificates_pdf(decision, certificates=None, *, blank: bool = False, worker
         certificates = decision.certificates.order_by("serial")
     items = [certificate_data(c, decision) for c in certificates]
     layout = layout_for(kind, blank=blank)
-    background = None if blank else static_layer_pdf(kind=kind, signer_office=decision.award_form.signer_office)
-    jobs = [(chunk, layout) for chunk in _chunks(items, chunk_size or CHUNK_SIZE)]
+    if blank:
+        background, names = None, None
+    else:
+        shared = _page_fields(items[0], layout, DECISION_FIELDS) if items else []
+        background = static_layer_pdf(kind=kind, signer_office=decision.award_form.signer_office, fields=shared)
+        names = set(layout) - set(DECISION_FIELDS)
+    jobs = [(chunk, layout, names) for chunk in _chunks(items, chunk_size or CHUNK_SIZE)]
     workers = render_workers() if workers is None else workers
 
     def rendered() -> Iterator[bytes]:
@@ -256,7 +264,7 @@ def certificates_pdf(decision, certificates=None, *, blank: bool = False, worker
         if workers > 1 and len(jobs) > 1:
             # Fork: the children only render (no database access), and start in milliseconds.
             with multiprocessing.get_context("fork").Pool(min(workers, len(jobs)), maxtasksperchild=20) as pool:
-                for (chunk, _layout), rendered_chunk in zip(jobs, pool.imap(_render_chunk, jobs)):
+                for (chunk, _layout, _names), rendered_chunk in zip(jobs, pool.imap(_render_chunk, jobs)):
                     done += len(chunk)
                     yield rendered_chunk
                     if progress:
