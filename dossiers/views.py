@@ -80,6 +80,7 @@ def dossier_context(request, dossier, **overrides) -> dict:
         "path": _path_states(dossier),
         "nominee_form": NomineeForm(units=selectors.unit_choices_for_collective(dossier)),
         "council_form": _council_form(dossier, nominees),
+        "council_recorded": getattr(dossier, "council_meeting", None) is not None,
         "rating_form": RatingForm(),
         "max_upload_bytes": settings.UPLOAD_MAX_BYTES,
         "error": None,

@@ -139,6 +139,27 @@
     if (ret && reason && !ret.checked && !reason.value) reason.closest(".field").hidden = true;
   });
 
+  /* "Finish" saves the council form first when it holds unsaved (or never saved) figures, so what was
+     typed there is not lost and one click does both. */
+  var finish = document.getElementById("form-complete");
+  var council = document.getElementById("form-council");
+  if (finish && council) {
+    finish.addEventListener("submit", function (e) {
+      var dirty = $all("input", council).some(function (i) { return i.type !== "hidden" && i.value !== i.defaultValue; });
+      if (!dirty && council.dataset.recorded === "1") return;           // nothing new to save
+      if (!council.checkValidity()) {                                    // half-typed: say what is missing
+        if (dirty) { e.preventDefault(); council.reportValidity(); }
+        return;
+      }
+      e.preventDefault();
+      var button = finish.querySelector("button");
+      if (button) button.disabled = true;
+      fetch(council.action, { method: "POST", body: new FormData(council), credentials: "same-origin" })
+        .then(function (r) { if (r.ok) { finish.submit(); } else { council.submit(); } })
+        .catch(function () { council.submit(); });
+    });
+  }
+
   /* Select all (inbox, decisions) */
   $all("[data-select-all]").forEach(function (box) {
     box.addEventListener("change", function () {

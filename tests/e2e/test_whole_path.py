@@ -193,6 +193,10 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
     }""", ["#req-to-trinh-0 form.drop", "to-trinh-keo-tha.pdf"])
     expect(page.locator("#req-to-trinh-0")).to_have_attribute("data-state", "present")
     expect(page.locator("#req-to-trinh-0")).to_contain_text("to-trinh-keo-tha.pdf")
+    page.click("#btn-complete")  # the council form is half typed: the browser points at it, nothing is lost
+    expect(page.locator("#id_members_total")).to_have_value("7")
+    assert page.evaluate("document.activeElement.id") == "id_members_present"
+    page.fill("#id_members_total", "")
     page.click("#btn-complete")  # council not recorded yet: the page names what is missing
     expect(page.locator("#page-error")).to_contain_text("chưa đủ điều kiện")
     assert page.evaluate(no_overflow)
