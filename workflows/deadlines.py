@@ -165,6 +165,9 @@ def _remind(task: DossierTask, dossier: Dossier, kind: str, now: dt.datetime) ->
     title = title % {"pk": dossier.pk, "step": task.step_label, "days": days, "due": _fmt(task.due_at)}
     body = _("Đơn vị đề nghị: %(unit)s. Đợt thi đua: %(campaign)s.") % {"unit": dossier.unit,
                                                                        "campaign": dossier.campaign}
+    if task.step in ADMINISTRATION_STEPS:
+        body += " " + _("Nếu không thể hoàn thành đúng hạn, hãy phát hành phiếu xin lỗi và hẹn lại ngày trả kết "
+                        "quả trước khi hết hạn: %(url)s") % {"url": settings.SITE_URL + reverse("deadlines:overview")}
     notify(users=assignees(task), dossier=dossier, kind=NotificationKind.REMINDER, title=title, body=body)
 
 

@@ -40,6 +40,7 @@ def test_reminders_across_a_weekend(province, time_machine):
     reminder = Notification.objects.get(user=world.bob, kind=NotificationKind.REMINDER)
     assert "còn 2 ngày làm việc" in reminder.title and "11/12/2023" in reminder.title
     assert reminder.link == dossier_link(dossier.pk) and str(dossier.pk) in reminder.link
+    assert "phiếu xin lỗi" in reminder.body                            # issue it before the due day if late
     assert [m.to for m in mail.outbox] == [["bob@example.vn"]]
     for moment in (at(2023, 12, 8, 9, 0), at(2023, 12, 9, 9, 0), at(2023, 12, 10, 23, 0)):  # Fri, Sat, Sun
         assert scan_at(time_machine, moment) == []

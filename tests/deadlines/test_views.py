@@ -115,3 +115,11 @@ def test_calendar_page_for_admins_only(client, province, time_machine):
     assert response.status_code == 302
     assert CalendarChange.objects.get().day.isoformat() == "2023-12-29"
     assert client.post(url, {"day": "xx"}).status_code == 400
+
+
+def test_bell_context_only_for_signed_in_users(client, province):
+    response = client.get(reverse("login"))
+    assert response.context["notifications_enabled"] is False
+    client.force_login(province.alice)
+    response = client.get(reverse("deadlines:notifications"))
+    assert response.context["notifications_enabled"] is True and response.context["notifications_unread"] == 0
