@@ -173,12 +173,24 @@ def current_evaluation(nominee: Nominee) -> Evaluation | None:
             .order_by("-created_at", "-pk").first())
 
 
+def may_reevaluate(actor, dossier: Dossier) -> bool:
+    """The unit while it prepares the dossier; the appraiser during appraisal. Afterwards the
+    evaluation the dossier was forwarded with (and its override) stays as it is."""
+    if dossier.status in UNIT_EDITABLE_STATUSES:
+        return bool(is_unit_member(actor, dossier))
+    if dossier.status == DossierStatus.SUBMITTED:
+        return can_act(actor, dossier, Step.APPRAISAL)
+    return False
+
+
 @transaction.atomic
 def dossier_evaluate(*, dossier: Dossier, actor) -> list[Evaluation]:
     """Evaluate every nominee of the dossier against the newest imported figures (a new frozen snapshot)."""
     dossier = lock_dossier(dossier, seen_status=None)
-    if not can_view_dossier(actor, dossier):
-        raise NotPermitted()
+    if not may_reevaluate(actor, dossier):
+        if not can_view_dossier(actor, dossier) or dossier.status in [*UNIT_EDITABLE_STATUSES, DossierStatus.SUBMITTED]:
+            raise NotPermitted()
+        raise InvalidState(_("Kết quả đối chiếu được chốt khi hồ sơ rời bước thẩm định; không đối chiếu lại được."))
     metric_import = latest_import(dossier.campaign)
     evaluations = [e for n in dossier.nominees.select_related("unit", "person", "dossier__campaign")
                    if (e := evaluate_nominee(n, actor=actor, metric_import=metric_import))]

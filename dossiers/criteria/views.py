@@ -151,6 +151,7 @@ def dossier_criteria(request, pk, override_form=None, assessment_form=None):
         "dossier": dossier, "nominees": list(dossier.nominees.select_related("unit", "person")),
         "judged": judged, "override_form": override_form, "assessment_form": assessment_form,
         "is_unit_member": is_unit_member(request.user, dossier),
+        "may_reevaluate": services.may_reevaluate(request.user, dossier),
     })
 
 

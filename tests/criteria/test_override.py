@@ -84,3 +84,19 @@ def test_judged_criteria_recorded_by_council_then_appraiser(world, in_window, cr
     line = evaluate_nominee(person).lines.get(criterion=leadership)
     assert line.passed is True and "Hội đồng" in line.source and "100%" in line.note
     assert Assessment.objects.get().role == "council"
+
+
+def test_evaluation_is_frozen_once_forwarded(world, in_window, criteria, load):
+    from dossiers.criteria.services import dossier_evaluate
+    load(figures_row(world.unit, rate="65"))
+    dossier = submitted(world)
+    nominee = dossier.nominees.get()
+    with pytest.raises(NotPermitted):
+        dossier_evaluate(dossier=dossier, actor=world.alice)  # the unit no longer re-evaluates
+    criteria_override(dossier=dossier, nominee=nominee, actor=world.bob, reason="Lý do đủ dài để ghi nhận")
+    dossier = wf.dossier_approve_step(dossier=dossier, actor=world.bob)
+    load(figures_row(world.unit, rate="40"))
+    with pytest.raises(InvalidState):
+        dossier_evaluate(dossier=dossier, actor=world.bob)
+    [evaluation] = nominee.evaluations.all()
+    assert evaluation.overrides.count() == 1 and evaluation.metric_import.version == 1
