@@ -1,10 +1,34 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Assessment, CriteriaOverride, Criterion, DisciplineRecord, Evaluation, EvaluationLine, MetricImport,
-    NomineeWarning, ReportDraft, UnitMetric,
+    NomineeWarning, ReportDraft, ThresholdMode, UnitMetric,
 )
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        form = data.get("award_form")
+        if form is not None and form.campaign.rulebook_frozen_at is not None:
+            raise forms.ValidationError(_("Đợt thi đua đã có hồ sơ được gửi: quy định (kể cả tiêu chí) đã khóa."))
+        mode = data.get("mode")
+        if mode and mode != ThresholdMode.JUDGED and not data.get("metric"):
+            self.add_error("metric", _("Hãy chọn chỉ số để đối chiếu."))
+        if mode == ThresholdMode.FIXED and data.get("threshold") is None:
+            self.add_error("threshold", _("Hãy nhập ngưỡng."))
+        if mode == ThresholdMode.PLAN_PLUS:
+            if not data.get("plan_metric"):
+                self.add_error("plan_metric", _("Hãy chọn chỉ số kế hoạch giao."))
+            if data.get("threshold") is None:
+                self.add_error("threshold", _("Hãy nhập số điểm cộng thêm (ví dụ 5)."))
+        return data
 
 
 @admin.register(Criterion)
@@ -16,6 +40,7 @@ class CriterionAdmin(admin.ModelAdmin):
                     "order"]
     list_filter = ["award_form__campaign", "nominee_kind", "mode", "is_hard"]
     list_editable = ["order"]
+    form = CriterionForm
     search_fields = ["name", "code"]
     fieldsets = [
         (None, {"fields": ["award_form", "nominee_kind", "code", "name", "order", "is_hard"]}),

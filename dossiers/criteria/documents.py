@@ -107,7 +107,7 @@ def form07_context(nominee: Nominee) -> dict:
             "digitized": f"{int(figures['digitized']):,}".replace(",", "."),
             "rate": fmt(figures.get("digitization_rate"))}
     figure_rows = [{"label": METRICS[slug][0], "value": (fmt(v) + "%") if METRICS[slug][1] else
-                    f"{int(v):,}".replace(",", ".")} for slug, v in figures.items() if slug in METRICS]
+                    f"{int(v):,}".replace(",", ".")} for slug in METRICS if (v := figures.get(slug)) is not None]
     return {
         "nominee": nominee, "dossier": dossier, "campaign": campaign, "unit": unit, "subject": subject,
         "parent_name": (unit.parent.name if unit.parent else "UBND tỉnh Lạng Sơn").upper(),

@@ -84,3 +84,30 @@ def test_form07_and_documents_served_as_pdf(client, world, in_window, criteria, 
     client.force_login(world.bob)
     assert client.get(reverse("criteria:proposal_pdf", args=[world.campaign.pk])).content.startswith(b"%PDF")
     assert client.get(reverse("criteria:consolidated_pdf", args=[world.campaign.pk])).content.startswith(b"%PDF")
+
+
+def test_admin_edits_criteria_until_the_rulebook_is_frozen(client, world, criteria):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    admin = get_user_model().objects.create_superuser("root", password="pw")
+    client.force_login(admin)
+    criterion = next(c for c in criteria if c.code == "so-hoa")
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    data = {"award_form": world.form.pk, "nominee_kind": "collective", "code": "so-hoa", "name": "Tỷ lệ số hóa",
+            "order": 1, "is_hard": "on", "mode": "plan_plus", "metric": "digitization_rate", "comparison": "gte",
+            "threshold": "", "plan_metric": ""}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "Hãy chọn chỉ số kế hoạch giao" in response.content.decode()
+    response = client.post(url, {**data, "mode": "fixed", "threshold": "75"})
+    assert response.status_code == 302
+    criterion.refresh_from_db()
+    assert (criterion.mode, criterion.threshold) == ("fixed", 75)
+    world.campaign.rulebook_frozen_at = timezone.now()
+    world.campaign.save()
+    assert client.post(url, {**data, "mode": "fixed", "threshold": "50"}).status_code == 403
+    criterion.refresh_from_db()
+    assert criterion.threshold == 75
+    response = client.post(reverse("admin:criteria_criterion_add"), {**data, "code": "moi", "mode": "fixed",
+                                                                       "threshold": "1"})
+    assert "đã khóa" in response.content.decode()
