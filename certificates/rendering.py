@@ -302,7 +302,10 @@ def decision_context(decision) -> dict:
     collectives = [c for c in certificates if c.kind == NomineeKind.COLLECTIVE]
     individuals = [c for c in certificates if c.kind == NomineeKind.INDIVIDUAL]
     superior, issuing = _issuing_lines(decision.issuing_unit)
-    basis = [line.strip().rstrip(";.") for line in campaign.legal_basis.splitlines() if line.strip()]
+    basis = [item.strip().rstrip(".") for line in campaign.legal_basis.splitlines() for item in line.split(";")
+             if item.strip()]
+    # "Căn cứ" before each item of the campaign's legal basis (one per line or separated by ";")
+    basis = [item if item.lower().startswith("căn cứ") else f"Căn cứ {item}" for item in basis]
     if not basis:
         basis = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"]
         if decision.signed_on.year < 2024:
@@ -315,7 +318,11 @@ def decision_context(decision) -> dict:
                       "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết "
                       "thi hành một số điều của Luật Thi đua, khen thưởng"]
     basis.append(f"Căn cứ Kế hoạch số {campaign.plan_number} phát động phong trào thi đua “{campaign.title}”")
-    proposer = campaign.home_affairs_unit.name if campaign.home_affairs_unit_id else ""
+    # A provincial decision is proposed by Sở Nội vụ and executed by the Văn phòng UBND; an agency's own
+    # Giấy khen is not.
+    provincial = decision.issuing_unit.parent_id is None
+    proposer = campaign.home_affairs_unit.name if provincial and campaign.home_affairs_unit_id else ""
+    executors = "Chánh Văn phòng Ủy ban nhân dân tỉnh" if provincial else "Chánh Văn phòng"
     counts = []
     if collectives:
         counts.append(f"{len(collectives):02d} tập thể")
@@ -325,9 +332,10 @@ def decision_context(decision) -> dict:
         "decision": decision, "superior": superior, "issuing_lines": issuing.split("\n"),
         "place_date": f"{decision.place}, {vn_date(decision.signed_on)}",
         "award_name": form.name, "award_title": award_title(kind).capitalize(), "signer_office": form.signer_office,
-        "basis": basis, "proposer": proposer, "campaign": campaign, "counts": " và ".join(counts),
+        "basis": basis, "proposer": proposer, "executors": executors, "campaign": campaign, "counts": " và ".join(counts),
         "collectives": collectives, "individuals": individuals, "signer_lines": decision.signer_lines,
-        "recipients": ["Như Điều 3", "Chủ tịch, các PCT UBND tỉnh", "Lưu: VT"],
+        "recipients": ["Như Điều 3", "Chủ tịch, các PCT UBND tỉnh" if provincial else "Lãnh đạo đơn vị",
+                       "Lưu: VT"],
     }
 
 

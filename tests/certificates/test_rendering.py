@@ -150,6 +150,19 @@ def test_giay_khen_of_an_agency(world, agency_decided):
     assert "KT." not in page
     decision_text = " ".join(text_of(rendering.decision_pdf(decision)))
     assert "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in decision_text and "SỞ TƯ PHÁP" in decision_text
+    assert "Sở Nội vụ" not in decision_text and "Lãnh đạo đơn vị" in decision_text
+
+
+def test_decision_cites_each_item_of_the_campaign_legal_basis(world, decision):
+    world.campaign.legal_basis = "Luật Thi đua, khen thưởng ngày 15/6/2022; Nghị định số 98/2023/NĐ-CP\n" \
+                                 "Căn cứ Nghị quyết số 49-NQ/TU ngày 28/9/2021"
+    world.campaign.save()
+    decision.refresh_from_db()
+    text = " ".join(text_of(rendering.decision_pdf(decision)))
+    for expected in ["Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022;", "Căn cứ Nghị định số 98/2023/NĐ-CP;",
+                     "Căn cứ Nghị quyết số 49-NQ/TU ngày 28/9/2021;", "Căn cứ Kế hoạch số 170/KH-UBND"]:
+        assert expected in text, expected
+    assert "Căn cứ Căn cứ" not in text
 
 
 def test_render_decision_is_idempotent_and_reports_progress(decision):
