@@ -160,6 +160,17 @@
     });
   }
 
+  /* A second click while a form is being sent would act twice: disable its buttons once sent. */
+  $all("form[method=post]").forEach(function (form) {
+    if (form.classList.contains("drop")) return;
+    form.addEventListener("submit", function (e) {
+      if (e.defaultPrevented) return;
+      setTimeout(function () {
+        $all("button[type=submit]", form).forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+
   /* Select all (inbox, decisions) */
   $all("[data-select-all]").forEach(function (box) {
     box.addEventListener("change", function () {

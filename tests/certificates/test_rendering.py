@@ -219,3 +219,25 @@ def test_awardees_excel(decision):
     assert [r[3] for r in rows[3:]] == ["Sở Tư pháp", "Nguyễn Thị Hồng Nhung", "Hoàng Văn Đức"]
     assert rows[4][1] == "000002" and rows[4][9] == "Có hiệu lực"
     assert CITIZEN_ID not in str(rows)
+
+
+def test_long_texts_get_a_smaller_font_instead_of_overflowing(world, in_window):
+    from certificates.rendering import fit_size
+
+    from .conftest import decided_dossier
+
+    long_unit = world.other.__class__.objects.create(
+        name="Phòng Hành chính - Tổng hợp, Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn",
+        level=world.levels["tinh"], parent=world.province)
+    assert fit_size("Sở Tư pháp", width_mm=237, size=22, bold=True) == 22
+    assert fit_size(long_unit.name, width_mm=237, size=22, bold=True) < 22
+    dossier = decided_dossier(world, collectives=[long_unit], individuals=[])
+    decision = issue(world, dossier)
+    pdf = rendering.certificates_pdf(decision)
+    sizes = []
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: sizes.append(size * tm[0]) if "Trung tâm" in text else None)
+    # the name stays on one line (one text run), at the reduced size
+    assert len(sizes) == 1
+    assert rendering.fit_size(long_unit.name, width_mm=237, size=22, bold=True) == pytest.approx(sizes[0] * 0.75,
+                                                                                               abs=0.01)

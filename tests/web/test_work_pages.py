@@ -215,3 +215,39 @@ def test_login_page_and_redirect(client, world):
     assert "không đúng" in wrong.content.decode() and 'value="alice"' in wrong.content.decode()
     response = client.post(reverse("login"), {"username": "alice", "password": "pw"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_withdraw_needs_a_reason_and_only_the_head(world, in_window, client_for):
+    dossier = make_dossier(world)
+    url = reverse("workflows:withdraw", args=[dossier.pk])
+    officer = client_for(world.alice).post(url, {"seen_status": dossier.status, "reason": "Nhầm đối tượng"})
+    assert officer.status_code == 400 and "Chỉ thủ trưởng" in officer.content.decode()
+    empty = client_for(world.henry).post(url, {"seen_status": dossier.status, "reason": " "})
+    assert empty.status_code == 400 and "lý do rút" in empty.content.decode()
+    done = client_for(world.henry).post(url, {"seen_status": dossier.status, "reason": "Nhầm đối tượng"})
+    assert done.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.WITHDRAWN
+
+
+def test_reject_from_the_review_page_needs_a_reason(world, in_window, client_for):
+    dossier = make_dossier(world)
+    url = reverse("workflows:review", args=[dossier.pk])
+    client = client_for(world.bob)
+    assert client.post(url, {"action": "reject", "seen_status": dossier.status}).status_code == 400
+    assert client.post(url, {"action": "reject", "seen_status": dossier.status,
+                             "comment": "Đơn vị không thuộc đối tượng"}).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.REJECTED
+
+
+def test_review_page_is_only_for_the_step_holder(world, in_window, client_for):
+    dossier = make_dossier(world)
+    # Sở Nội vụ sees a submitted dossier but may not act before the appraisal: sent to the dossier page
+    response = client_for(world.nora).get(reverse("workflows:review", args=[dossier.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("dossiers:detail", args=[dossier.pk])
+    # another unit's officer: 404
+    assert client_for(world.charlie).get(reverse("workflows:review", args=[dossier.pk])).status_code == 404
+    # the unit can see its dossier, but the review page sends it back there
+    response = client_for(world.alice).get(reverse("workflows:review", args=[dossier.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("dossiers:detail", args=[dossier.pk])
