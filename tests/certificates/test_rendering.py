@@ -237,7 +237,7 @@ def test_long_texts_get_a_smaller_font_instead_of_overflowing(world, in_window):
     sizes = []
     PdfReader(io.BytesIO(pdf)).pages[0].extract_text(
         visitor_text=lambda text, cm, tm, font, size: sizes.append(size * tm[0]) if "Trung tâm" in text else None)
-    # the name stays on one line (one text run), at the reduced size
-    assert len(sizes) == 1
+    # the name stays on one line (no line break inside it), at the reduced size
+    assert long_unit.name in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert rendering.fit_size(long_unit.name, width_mm=237, size=22, bold=True) == pytest.approx(sizes[0] * 0.75,
                                                                                                abs=0.01)
