@@ -175,3 +175,18 @@ def unit_choices_for_collective(dossier: Dossier):
     from .models import Unit
 
     return Unit.objects.filter(Q(pk=dossier.unit_id) | Q(parent_id=dossier.unit_id), successor__isnull=True)
+
+
+def known_person_for_unit(unit, citizen_id: str) -> dict | None:
+    """Auto-fill (seed 002: forms filled from data already held): a person this unit (or a unit it
+    absorbed) proposed before, found by CCCD. Only the unit's own history, so the lookup reveals
+    nothing the unit did not already hold."""
+    if not (len(citizen_id) == 12 and citizen_id.isdigit()):
+        return None
+    nominee = (Nominee.objects.filter(person__citizen_id=citizen_id, dossier__unit_id__in=unit.lineage_ids())
+               .select_related("person").order_by("-created_at").first())
+    if nominee is None:
+        return None
+    person = nominee.person
+    return {"full_name": person.full_name, "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+            "position": nominee.position, "workplace": nominee.workplace}

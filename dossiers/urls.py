@@ -10,5 +10,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/tai-len/", views.document_upload, name="upload"),
     path("ho-so/<int:pk>/hop-xet/", views.council_record, name="council"),
     path("ho-so/<int:pk>/danh-gia/", views.dossier_rate, name="rate"),
+    path("ho-so/<int:pk>/tra-cuu-ca-nhan/", views.person_lookup, name="person_lookup"),
     path("tai-lieu/<int:document_pk>/", views.document_view, name="document"),
 ]

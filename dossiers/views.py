@@ -288,6 +288,17 @@ def dossier_rate(request, pk):
     return redirect(dossier_url(dossier))
 
 
+@login_required
+@require_GET
+def person_lookup(request, pk):
+    """JSON for the nominee form: what the unit already holds about a person with this CCCD."""
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    if not roles_at(request.user, dossier.unit_id) & {Role.UNIT_OFFICER, Role.UNIT_HEAD}:
+        raise Http404
+    found = selectors.known_person_for_unit(dossier.unit, request.GET.get("cccd", "").strip())
+    return JsonResponse({"found": bool(found), **(found or {})})
+
+
 def dossier_url(dossier, anchor: str = "") -> str:
     from django.urls import reverse
 

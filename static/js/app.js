@@ -111,6 +111,26 @@
   kinds.forEach(function (r) { r.addEventListener("change", showKind); });
   if (kinds.length) showKind();
 
+  /* Nominee form: a known CCCD fills the person's details the unit already holds */
+  var nomineeForm = document.getElementById("form-nominee");
+  var cccd = document.getElementById("id_citizen_id");
+  if (nomineeForm && cccd && window.fetch) {
+    cccd.addEventListener("input", function () {
+      if (!/^\d{12}$/.test(cccd.value)) return;
+      fetch(nomineeForm.dataset.lookup + "?cccd=" + cccd.value, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { found: false }; })
+        .then(function (data) {
+          if (!data.found) return;
+          ["full_name", "birth_date", "position", "workplace"].forEach(function (name) {
+            var input = document.getElementById("id_" + name);
+            if (input && !input.value && data[name]) { input.value = data[name]; }
+          });
+          var help = document.getElementById("id_citizen_id_help");
+          if (help) { help.textContent = nomineeForm.dataset.found; }
+        });
+    });
+  }
+
   /* Council: votes default to the members present (the usual unanimous case), still editable */
   var present = document.getElementById("id_members_present");
   if (present) {

@@ -192,3 +192,17 @@ def test_officer_of_another_unit_cannot_create_for_this_unit(world, in_window, c
     assert response.status_code == 200
     assert "không có quyền" in response.content.decode()
     assert not world.campaign.dossiers.exists()
+
+
+def test_person_lookup_fills_only_from_the_units_own_history(world, draft, client_for):
+    add_nominees(draft, world.alice, individuals=[{"full_name": "Nguyễn Văn An", "citizen_id": "020123456789",
+                                                   "position": "Trưởng phòng"}])
+    other = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.other,
+                                    actor=world.charlie)
+    add_nominees(other, world.charlie, individuals=[{"full_name": "Lý Thị Mai", "citizen_id": "020987654321"}])
+    url = reverse("dossiers:person_lookup", args=[draft.pk])
+    found = client_for(world.alice).get(url, {"cccd": "020123456789"}).json()
+    assert found == {"found": True, "full_name": "Nguyễn Văn An", "birth_date": "", "position": "Trưởng phòng",
+                     "workplace": ""}
+    assert client_for(world.alice).get(url, {"cccd": "020987654321"}).json() == {"found": False}
+    assert client_for(world.charlie).get(url, {"cccd": "020123456789"}).status_code == 404
