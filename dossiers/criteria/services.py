@@ -219,6 +219,8 @@ def require_criteria_met(*, dossier: Dossier, actor) -> None:
     a nominee failing a hard criterion blocks forwarding unless its evaluation carries an override."""
     if dossier.current_step != Step.APPRAISAL:
         return
+    if not Criterion.objects.filter(award_form_id=dossier.award_form_id, is_hard=True).exists():
+        return  # one query on the hot path when a form has no hard criteria
     problems = []
     for nominee in dossier.nominees.select_related("unit", "person", "dossier__campaign"):
         evaluation = current_evaluation(nominee) or evaluate_nominee(nominee, actor=actor)
