@@ -255,6 +255,16 @@ def compose(background: bytes | None, chunks: Iterable[tuple[bytes, list[bytes]]
     return out.getvalue()
 
 
+def _worker_init() -> None:
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        django.setup()
+    from weasyprint import HTML  # noqa: F401  (loaded once per worker, not per chunk)
+
+
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -285,8 +295,12 @@ def certificates_pdf(decision, certificates=None, *, blank: bool = False, worker
     def rendered() -> Iterator[bytes]:
         done = 0
         if workers > 1 and len(jobs) > 1:
-            # Fork: the children only render (no database access), and start in milliseconds.
-            with multiprocessing.get_context("fork").Pool(min(workers, len(jobs)), maxtasksperchild=20) as pool:
+            # Forkserver, not fork: the caller may be a threaded web server or queue worker, and a child
+            # forked from a threaded process can inherit a lock held by another thread. The children only
+            # render (no database access).
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["certificates.rendering"])
+            with context.Pool(min(workers, len(jobs)), initializer=_worker_init) as pool:
                 for (chunk, _layout, _names), rendered_chunk in zip(jobs, pool.imap(_render_chunk, jobs)):
                     done += len(chunk)
                     yield rendered_chunk
