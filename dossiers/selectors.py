@@ -51,7 +51,7 @@ def open_campaigns_for(user, *, now=None) -> list[OpenCampaign]:
     propose and the dossier already opened for it, if any."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    memberships = list(unit_memberships(user))
+    memberships = list(unit_memberships(user).select_related("unit__parent__parent"))
     if not memberships:
         return []
     campaigns = Campaign.objects.filter(window_closes__gte=today).prefetch_related("award_forms").order_by(
@@ -68,10 +68,22 @@ def open_campaigns_for(user, *, now=None) -> list[OpenCampaign]:
                             seconds_left=int((campaign.window_close_at - now).total_seconds()),
                             is_open=campaign.is_window_open(now))
         for unit in units:
+            if campaign.issuing_unit_id not in _ancestor_ids(unit):
+                continue  # an agency's own campaign (Giấy khen) is for the units under that agency
             for form in campaign.award_forms.all():
                 item.offers.append((unit, form, existing.get((campaign.pk, form.pk, unit.pk))))
-        result.append(item)
+        if item.offers:
+            result.append(item)
     return result
+
+
+def _ancestor_ids(unit) -> set[int]:
+    """The unit and every unit above it."""
+    ids, current = set(), unit
+    while current is not None and current.pk not in ids:
+        ids.add(current.pk)
+        current = current.parent
+    return ids
 
 
 @dataclass

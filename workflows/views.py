@@ -190,7 +190,7 @@ def review(request, pk):
     """Documents side by side with a preview; accept or return each with a reason; approve the step."""
     dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
     step = dossier.current_step
-    if step not in REVIEW_STEPS or not can_act(request.user, dossier, step):
+    if step not in (*REVIEW_STEPS, Step.DECISION) or not can_act(request.user, dossier, step):
         return redirect(dossier_url(dossier))
     documents = list(dossier_selectors.current_documents(dossier))
     if request.method == "GET":
@@ -200,6 +200,8 @@ def review(request, pk):
     try:
         check_seen_status(request, dossier)
         reasons = _reasons_from(posted, documents)
+        if action == "approve" and step == Step.DECISION:
+            raise InvalidInput(_("Hồ sơ chờ quyết định được duyệt ở trang “Ký quyết định”."))
         if action == "approve":
             if reasons:
                 raise InvalidInput(_("Có thành phần được đánh dấu “trả lại”: hãy bấm “Trả lại để bổ sung”, "
@@ -244,7 +246,7 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
     posted = posted or {}
     rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", "ok"),
              "reason": posted.get(f"reason_{d.pk}", "")} for d in documents]
-    context = {"dossier": dossier, "rows": rows, "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
+    context = {"dossier": dossier, "rows": rows, "at_decision": dossier.current_step == Step.DECISION, "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
                "posted": posted, "general_reason": posted.get("general_reason", ""),
                "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),
                "criteria_html": _criteria_html(request, dossier),

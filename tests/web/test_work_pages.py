@@ -251,3 +251,27 @@ def test_review_page_is_only_for_the_step_holder(world, in_window, client_for):
     # the unit can see its dossier, but the review page sends it back there
     response = client_for(world.alice).get(reverse("workflows:review", args=[dossier.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("dossiers:detail", args=[dossier.pk])
+
+
+def test_chairman_can_return_from_the_review_page(world, in_window, client_for):
+    dossier = make_dossier(world, until=DossierStatus.AWAITING_DECISION)
+    url = reverse("workflows:review", args=[dossier.pk])
+    client = client_for(world.chris)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"action": "approve", "seen_status": dossier.status}).status_code == 400
+    assert client.post(url, {"action": "return", "seen_status": dossier.status,
+                             "general_reason": "Bổ sung ý kiến của Ban Thường vụ"}).status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RETURNED
+
+
+def test_agency_campaign_is_offered_only_under_that_agency(world, in_window, client_for):
+    from dossiers.setup import provincial_campaign
+
+    agency = provincial_campaign(
+        province=world.other, appraising=world.stt, home_affairs=world.snv, plan_number="12/KH-UBND-CL",
+        title="Thi đua của huyện Cao Lộc", period=(dt.date(2023, 8, 1), dt.date(2023, 11, 30)),
+        window=(dt.date(2023, 12, 1), dt.date(2023, 12, 20)))
+    assert "12/KH-UBND-CL" not in client_for(world.alice).get(reverse("home")).content.decode()
+    assert "12/KH-UBND-CL" in client_for(world.charlie).get(reverse("home")).content.decode()
+    assert agency.pk
