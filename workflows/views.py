@@ -14,6 +14,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers import selectors as dossier_selectors
@@ -383,9 +384,11 @@ def dashboard(request):
                "step_chart_height": 24 * max(len(step_bars), 1) + 8,
                "gauges": [
                    {"label": _("Đúng hạn"), "value": stats.on_time_rate, "target": None,
-                    "note": _("%(n)s bước đã xử lý") % {"n": stats.finished_tasks}},
+                    "note": ngettext("%(n)s bước đã xử lý", "%(n)s bước đã xử lý", stats.finished_tasks)
+                    % {"n": stats.finished_tasks}},
                    {"label": _("Hài lòng"), "value": stats.satisfaction_rate, "target": 95,
-                    "note": _("%(n)s lượt đánh giá") % {"n": stats.rating_count}},
+                    "note": ngettext("%(n)s lượt đánh giá", "%(n)s lượt đánh giá", stats.rating_count)
+                    % {"n": stats.rating_count}},
                ]}
     return render(request, "workflows/dashboard.html", context)
 
