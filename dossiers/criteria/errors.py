@@ -26,5 +26,5 @@ class ImportRejected(DossierError):
 
     def __init__(self, report):
         self.report = report
-        super().__init__(_("Tệp số liệu có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(report.errors)},
+        super().__init__(_("Tệp số liệu có %(n)s dòng lỗi; không dòng nào được nhập.") % {"n": len(report.rejected_rows) or len(report.errors)},
                          problems=[str(e) for e in report.errors])
