@@ -42,7 +42,7 @@ class NomineeForm(forms.Form):
 
 class UploadForm(forms.Form):
     document_type = forms.SlugField(widget=forms.HiddenInput)
-    nominee = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    nominee = forms.IntegerField(required=False, min_value=1, max_value=2**53, widget=forms.HiddenInput)
     file = forms.FileField(label=_("Chọn tệp"), allow_empty_file=True,
                            widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}))
 

@@ -43,7 +43,7 @@ class InboxFilters:
     @classmethod
     def from_query(cls, query) -> "InboxFilters":
         def as_int(value):
-            return int(value) if value and str(value).isdigit() else None
+            return int(value) if value and str(value).isdigit() and len(str(value)) < 18 else None
 
         status = query.get("status", "")
         return cls(campaign=as_int(query.get("campaign")), unit=as_int(query.get("unit")),

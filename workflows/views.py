@@ -57,13 +57,23 @@ def home(request):
     return render(request, "home.html", context)
 
 
+def _int(value) -> int:
+    """A posted id, or 0 (matches nothing) when it is not a small positive integer."""
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) < 18 else 0
+
+
+def _ints(values) -> set[int]:
+    return {number for number in map(_int, values) if number}
+
+
 # --- the unit -------------------------------------------------------------------------------------
 @login_required
 @require_POST
 def dossier_create(request):
-    campaign = get_object_or_404(Campaign, pk=request.POST.get("campaign") or 0)
-    award_form = get_object_or_404(AwardForm, pk=request.POST.get("award_form") or 0, campaign=campaign)
-    unit = get_object_or_404(Unit, pk=request.POST.get("unit") or 0)
+    campaign = get_object_or_404(Campaign, pk=_int(request.POST.get("campaign")))
+    award_form = get_object_or_404(AwardForm, pk=_int(request.POST.get("award_form")), campaign=campaign)
+    unit = get_object_or_404(Unit, pk=_int(request.POST.get("unit")))
     try:
         dossier = services.dossier_create(campaign=campaign, award_form=award_form, unit=unit, actor=request.user)
     except DossierError as exc:
@@ -162,7 +172,7 @@ def _render_inbox(request, filters, *, status=200, **extra):
 
 def _forward_selected(request, filters):
     """Approve several dossiers at once and show the consolidated list (danh sách tổng hợp)."""
-    ids = [int(v) for v in request.POST.getlist("dossier") if v.isdigit()]
+    ids = sorted(_ints(request.POST.getlist("dossier")))
     if not ids:
         return _render_inbox(request, filters, status=400, error=_("Hãy chọn ít nhất một hồ sơ để chuyển tiếp."))
     forwarded, failures = [], []
@@ -297,15 +307,15 @@ def decisions(request):
     if request.method == "GET":
         return _render_decisions(request, awaiting)
     posted = request.POST
-    form_id = int(posted["award_form"]) if posted.get("award_form", "").isdigit() else None
-    chosen_ids = {int(v) for v in posted.getlist("dossier") if v.isdigit()}
+    form_id = _int(posted.get("award_form"))
+    chosen_ids = _ints(posted.getlist("dossier"))
     chosen = [d for d in awaiting if d.pk in chosen_ids and d.award_form_id == form_id]
     try:
         if not chosen:
             raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
         signed_on = _parse_date(posted.get("signed_on", ""))
         number = " ".join(posted.get("number", "").split())
-        awarded = {int(v) for v in posted.getlist("award") if v.isdigit()}
+        awarded = _ints(posted.getlist("award"))
         outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
         decision = sign_decisions(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
                                   signed_on=signed_on)
@@ -340,16 +350,16 @@ def _parse_date(value: str) -> dt.date:
 
 def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
     """One group per award form: a Quyết định covers the dossiers of one award form."""
-    posted_form = int(posted["award_form"]) if posted and posted.get("award_form", "").isdigit() else None
+    posted_form = _int(posted.get("award_form")) if posted else None
     groups = {}
     for dossier in awaiting:
         groups.setdefault(dossier.award_form_id, {"award_form": dossier.award_form, "dossiers": []})["dossiers"].append(
             dossier)
     for form_id, group in groups.items():
         mine = posted is not None and form_id == posted_form
-        group["chosen"] = ({int(v) for v in posted.getlist("dossier") if v.isdigit()} if mine
+        group["chosen"] = (_ints(posted.getlist("dossier")) if mine
                            else {d.pk for d in group["dossiers"]})
-        group["awarded"] = ({int(v) for v in posted.getlist("award") if v.isdigit()} if mine
+        group["awarded"] = (_ints(posted.getlist("award")) if mine
                             else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
         group["number"] = posted.get("number", "") if mine else ""
         group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().isoformat()
@@ -366,8 +376,8 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
 @login_required
 def dashboard(request):
     campaign = None
-    campaign_id = request.GET.get("campaign", "")
-    if campaign_id.isdigit():
+    campaign_id = _int(request.GET.get("campaign"))
+    if campaign_id:
         campaign = Campaign.objects.filter(pk=campaign_id).first()
     stats = selectors.dashboard(request.user, campaign=campaign)
     peak = max([count for _v, _l, count in stats.by_status] + [1])

@@ -138,9 +138,11 @@ class Actions:
         return self.page.locator(target) if isinstance(target, str) else target
 
 
-def login(page, base_url, username, actions=None):
+def login(page, base_url, username, actions=None, screenshot=None):
     actions = actions or Actions(page)
     page.goto(f"{base_url}/dang-nhap/")
+    if screenshot:
+        shot(page, screenshot)
     actions.fill("#id_username", username)
     actions.fill("#id_password", PASSWORD)
     actions.click("button[type=submit]")

@@ -33,7 +33,7 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
 
     # Unit officer: home with the open campaign and its countdown; create; nominee; files; council.
     page = new_page(browser)
-    login(page, base, "canbo_tuphap")
+    login(page, base, "canbo_tuphap", screenshot="00-login")
     expect(page.locator(".countdown")).to_contain_text(re.compile(r"Còn \d+ ngày"))
     shot(page, "01-home-unit-officer")
     page.get_by_role("button", name="Lập hồ sơ đề nghị").click()
@@ -175,7 +175,7 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
     dossier = services.dossier_create(campaign=p.campaign, award_form=p.form, unit=p.unit, actor=p.officer)
     add_nominees(dossier, p.officer, collectives=[p.unit])
     page = new_page(browser, PHONE)
-    login(page, base, "canbo_tuphap")
+    login(page, base, "canbo_tuphap", screenshot="19-phone-login")
     shot(page, "20-phone-home")
     page.goto(f"{base}/ho-so/{dossier.pk}/")
     no_overflow = "document.documentElement.scrollWidth <= window.innerWidth + 1"
