@@ -9,7 +9,7 @@ from dossiers.models import Dossier, DossierStatus, Outcome, ServiceRating
 from workflows import services
 from workflows.walk import Actors, add_nominees, walk
 
-from .conftest import Actions, login, shot
+from .conftest import SHOTS, Actions, login, shot
 
 pytestmark = pytest.mark.e2e
 DESKTOP = {"width": 1366, "height": 900}
@@ -196,6 +196,20 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
     }""", ["#req-to-trinh-0 form.drop", "to-trinh-keo-tha.pdf"])
     expect(page.locator("#req-to-trinh-0")).to_have_attribute("data-state", "present")
     expect(page.locator("#req-to-trinh-0")).to_contain_text("to-trinh-keo-tha.pdf")
+    # a bigger file on a slow uplink: the progress bar moves while it goes
+    big = files["to-trinh.pdf"].with_name("bien-ban-lon.pdf")
+    big.write_bytes(files["to-trinh.pdf"].read_bytes() + b"%" + b"0" * 400_000 + b"\n")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                  "uploadThroughput": 200 * 1024})
+    page.locator("#req-bien-ban-hop-xet-0 input[type=file]").set_input_files(str(big))
+    expect(page.locator("#req-bien-ban-hop-xet-0 .progress.active")).to_be_visible()
+    page.wait_for_function("parseFloat(document.querySelector('#req-bien-ban-hop-xet-0 .progress span').style.width) > 0")
+    page.locator("#req-bien-ban-hop-xet-0").screenshot(path=str(SHOTS / "22-phone-upload-progress.png"))
+    expect(page.locator("#req-bien-ban-hop-xet-0")).to_have_attribute("data-state", "present", timeout=20_000)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
+                                                  "uploadThroughput": -1})
     page.click("#btn-complete")  # the council form is half typed: the browser points at it, nothing is lost
     expect(page.locator("#id_members_total")).to_have_value("7")
     assert page.evaluate("document.activeElement.id") == "id_members_present"
