@@ -85,8 +85,8 @@ class Province:
         self.types = document_types()
 
     def user(self, username, full_name, unit, role, title="", signs_for=""):
-        first, _, last = full_name.rpartition(" ")
-        user = User.objects.create_user(username, password=PASSWORD, first_name=last, last_name=first)
+        family, _, given = full_name.rpartition(" ")  # get_full_name() = "first last": Vietnamese order
+        user = User.objects.create_user(username, password=PASSWORD, first_name=family, last_name=given)
         Membership.objects.create(user=user, unit=unit, role=role, title=title, signs_for=signs_for)
         return user
 
