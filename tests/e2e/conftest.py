@@ -12,9 +12,6 @@ from django.contrib.auth import get_user_model
 from dossiers.models import Membership, Role, Unit
 from dossiers.setup import document_types, levels, provincial_campaign
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are still
-# ordinary synchronous calls between browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).parent / "screenshots"
@@ -40,6 +37,12 @@ def one_page_pdf(title: str) -> bytes:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
 User = get_user_model()
+
+# Playwright's sync API keeps an event loop running in this thread for the whole session (the browser
+# is session-scoped), so pytest-django's own flushes between tests would trip Django's async-safety
+# check too; the ORM calls made here are ordinary synchronous calls between browser steps. It has to
+# be process-wide for that reason (a per-test monkeypatch is undone before the flush).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
