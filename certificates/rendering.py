@@ -2,11 +2,12 @@
 the pre-printed-blank mode, the awardee list.
 
 Certificates are drawn in two layers. The background (border, ornaments, Quốc hiệu, the signer's
-office, "TẶNG", the award name) is the same for every certificate of a decision: it is rendered once,
-and put into the output once as a form XObject that every page paints first. Each certificate then
-costs only its own text and QR code, rendered many pages per WeasyPrint document, in chunks (bounded
-memory) spread over worker processes. In pre-printed-blank mode the background is simply left out
-and the fields go where the blank's layout says.
+office, "TẶNG", the award name, and the decision's number, date, place and signer) is the same for
+every certificate of a decision: it is rendered once, and put into the output once as a form XObject
+that every page paints first. Each certificate then costs only its own few lines of text, rendered
+many pages per WeasyPrint document, in chunks (bounded memory) spread over worker processes; its QR
+code is written straight into the page as PDF path operators. In pre-printed-blank mode the
+background is left out and every field, the decision's too, goes where the blank's layout says.
 """
 
 import datetime as dt
@@ -292,7 +293,7 @@ def certificates_pdf(decision, certificates=None, *, blank: bool = False, worker
     jobs = [(chunk, layout, names) for chunk in _chunks(items, chunk_size or CHUNK_SIZE)]
     workers = render_workers() if workers is None else workers
 
-    def rendered() -> Iterator[bytes]:
+    def rendered() -> Iterator[tuple[bytes, list[bytes]]]:
         done = 0
         if workers > 1 and len(jobs) > 1:
             # Forkserver, not fork: the caller may be a threaded web server or queue worker, and a child

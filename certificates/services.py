@@ -70,6 +70,11 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
         raise InvalidInput(_("%(name)s không phải người ký quyết định của %(unit)s.")
                            % {"name": signer.get_full_name() or signer.get_username(), "unit": unit.name})
 
+    if not membership.title.strip():
+        raise InvalidInput(_("Chưa ghi chức vụ của %(name)s tại %(unit)s (ví dụ: Chủ tịch, Phó Chủ tịch): "
+                             "quyết định và bằng khen in chức vụ người ký.")
+                           % {"name": signer.get_full_name() or signer.get_username(), "unit": unit.name})
+
     nominee_ids = sorted({n.pk for n in nominees})
     dossier_ids = sorted(set(Nominee.objects.filter(pk__in=nominee_ids).values_list("dossier_id", flat=True)))
     dossiers = {pk: lock_dossier(pk) for pk in dossier_ids}
@@ -97,7 +102,7 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
     decision = Decision.objects.create(
         award_form=award_form, issuing_unit=unit, number=number, signed_on=signed_on, place=place_of(unit),
         signer=signer, signer_name=signer.get_full_name() or signer.get_username(),
-        signer_title=membership.title or membership.get_role_display(), signer_capacity=_signer_capacity(membership),
+        signer_title=membership.title.strip(), signer_capacity=_signer_capacity(membership),
         created_by=actor, render_total=len(fresh))
     # Collectives first, then individuals (the order of Điều 1), each in the order they were proposed.
     ordered = sorted(fresh, key=lambda n: (n.kind != NomineeKind.COLLECTIVE, n.dossier_id, n.pk))

@@ -157,3 +157,12 @@ def test_issue_inside_outer_transaction_renders_only_after_commit(world, decided
     decision.refresh_from_db()
     assert decision.render_status == RenderStatus.DONE, decision.render_error
     assert decision.render_done == 3
+
+
+def test_refuses_a_signer_without_a_title(world, decided):
+    from dossiers.models import Membership
+
+    Membership.objects.filter(user=world.chris).update(title="")
+    with pytest.raises(InvalidInput) as refused:
+        issue(world, decided)
+    assert "Chưa ghi chức vụ" in str(refused.value)
