@@ -2,6 +2,7 @@
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = ["#1f5fa8", "#1e7a46", "#a15c00", "#b3261e", "#6b4fa0", "#2b8a9a", "#7a7f87"]
 ROW_H, GAP, LABEL_W, WIDTH = 22, 8, 260, 720
@@ -12,8 +13,15 @@ def _label(text: str, limit: int = 38) -> str:
     return escape(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
+def days_label(value) -> str:
+    """Processing time: days, or hours below one day (demo paths run within minutes)."""
+    if value < 1:
+        return _("%(h)s giờ") % {"h": f"{value * 24:.1f}".replace(".", ",")}
+    return _("%(d)s ngày") % {"d": f"{value:.1f}".replace(".", ",")}
+
+
 def bar_chart(items, *, title: str, suffix: str = "", max_value: float | None = None,
-              color: str = PALETTE[0], marker: float | None = None) -> str:
+              color: str = PALETTE[0], marker: float | None = None, formatter=None) -> str:
     """items: [(label, value or None)]. `marker` draws a vertical reference line (e.g. 100%)."""
     values = [v for _l, v in items if v is not None]
     top = max_value or max(values + [marker or 0, 1])
@@ -31,9 +39,10 @@ def bar_chart(items, *, title: str, suffix: str = "", max_value: float | None = 
             continue
         w = max(0.0, min(1.0, float(value) / float(top))) * bar_w
         parts.append(f'<rect x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{ROW_H}" fill="{color}" rx="3"/>')
-        text = f"{value:g}{suffix}" if isinstance(value, (int, float)) else f"{value}{suffix}"
+        text = formatter(value) if formatter else (f"{value:g}{suffix}" if isinstance(value, (int, float))
+                                           else f"{value}{suffix}").replace(".", ",")
         parts.append(f'<text x="{LABEL_W + w + 6:.1f}" y="{y + ROW_H * 0.7:.1f}" font-size="12" '
-                     f'fill="#1d2330">{escape(text.replace(".", ","))}</text>')
+                     f'fill="#1d2330">{escape(text)}</text>')
     if marker is not None:
         x = LABEL_W + min(1.0, marker / float(top)) * bar_w
         parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#b3261e" '

@@ -109,7 +109,7 @@ def step_timeliness(campaign, *, now=None) -> dict:
 
     def finish(entry):
         entry["rate"] = round(100 * entry["on_time"] / entry["judged"], 1) if entry["judged"] else None
-        entry["avg_days"] = round(sum(entry["days"]) / len(entry["days"]), 2) if entry["days"] else None
+        entry["avg_days"] = round(sum(entry["days"]) / len(entry["days"]), 4) if entry["days"] else None
         entry["done"] = len(entry["days"])
         return entry
 
