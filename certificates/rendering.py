@@ -318,6 +318,11 @@ def certificates_pdf(decision, certificates=None, *, blank: bool = False, worker
     return compose(background, rendered())
 
 
+def certificate_pdf(certificate, *, blank: bool = False) -> bytes:
+    """One certificate (background and text, or text only for a pre-printed blank)."""
+    return certificates_pdf(certificate.decision, [certificate], blank=blank, workers=1)
+
+
 # --- the decision document ------------------------------------------------------------------------------
 def _issuing_lines(unit) -> tuple[str, str]:
     """(superior body, issuing body) in capitals, as in the header of Nghị định 30/2020."""

@@ -116,7 +116,8 @@ def certificate_pdf(request, pk: int):
     if certificate is None:
         raise Http404
     decision = _decision_or_404(request, certificate.decision_id)
-    data = rendering.certificates_pdf(decision, [certificate], blank=request.GET.get("blank") == "1", workers=1)
+    certificate.decision = decision
+    data = rendering.certificate_pdf(certificate, blank=request.GET.get("blank") == "1")
     data = signing.sign_pdf(data, reason=f"Bằng khen theo Quyết định số {decision.number}", location=decision.place)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bang-khen-{certificate.register_code}.pdf"'

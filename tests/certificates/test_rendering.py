@@ -241,3 +241,27 @@ def test_long_texts_get_a_smaller_font_instead_of_overflowing(world, in_window):
     assert long_unit.name in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert rendering.fit_size(long_unit.name, width_mm=237, size=22, bold=True) == pytest.approx(sizes[0] * 0.75,
                                                                                                abs=0.01)
+
+
+def test_a_decision_being_rendered_elsewhere_is_left_alone_until_stale(decision):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from certificates.models import Decision
+
+    Decision.objects.filter(pk=decision.pk).update(render_status=RenderStatus.RUNNING, render_started_at=timezone.now())
+    assert tasks.render_decision(decision.pk).render_status == RenderStatus.RUNNING  # another worker has it
+    Decision.objects.filter(pk=decision.pk).update(render_started_at=timezone.now() - dt.timedelta(hours=1))
+    assert tasks.render_decision(decision.pk).render_status == RenderStatus.DONE  # that worker died
+
+
+def test_schedule_leaves_the_work_to_a_queue_worker_when_not_inline(decision, settings):
+    settings.CERTIFICATES_RENDER_INLINE = False
+    tasks.schedule_render(decision.pk)
+    decision.refresh_from_db()
+    assert decision.render_status == RenderStatus.PENDING and not decision.certificates_pdf
+    settings.CERTIFICATES_RENDER_INLINE = True
+    tasks.schedule_render(decision.pk)
+    decision.refresh_from_db()
+    assert decision.render_status == RenderStatus.DONE and decision.certificates_pdf
