@@ -24,6 +24,7 @@ from .layouts import GIAY_KHEN, certificate_kind, layout_for
 
 FONT_DIR = settings.BASE_DIR / "static" / "fonts"
 CHUNK_SIZE = 50
+ANNEX_AFTER = 20  # longer lists go to "danh sách kèm theo" after the signature, as a table
 BACKGROUND_NAME = "/KTBackground"
 
 COLOURS = {
@@ -377,6 +378,8 @@ def decision_context(decision) -> dict:
         "award_name": form.name, "award_title": award_title(kind).capitalize(), "signer_office": form.signer_office,
         "basis": basis, "proposer": proposer, "executors": executors, "campaign": campaign, "counts": " và ".join(counts),
         "collectives": collectives, "individuals": individuals, "signer_lines": decision.signer_lines,
+        "annex": len(certificates) > ANNEX_AFTER, "signed_date": vn_date(decision.signed_on),
+        "issuer": form.name.split(" của ", 1)[1] if " của " in form.name else decision.issuing_unit.name,
         "recipients": ["Như Điều 3", "Chủ tịch, các PCT UBND tỉnh" if provincial else "Lãnh đạo đơn vị",
                        "Lưu: VT"],
     }

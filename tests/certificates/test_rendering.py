@@ -265,3 +265,19 @@ def test_schedule_leaves_the_work_to_a_queue_worker_when_not_inline(decision, se
     tasks.schedule_render(decision.pk)
     decision.refresh_from_db()
     assert decision.render_status == RenderStatus.DONE and decision.certificates_pdf
+
+
+def test_long_lists_go_to_an_annex_table(world, in_window):
+    from .conftest import decided_dossier
+
+    people = [{"full_name": f"Hà Thị Tuyết {i:02d}", "position": "Chuyên viên"} for i in range(1, 25)]
+    decision = issue(world, decided_dossier(world, individuals=people))
+    pages = text_of(rendering.decision_pdf(decision))
+    text = " ".join(pages)
+    assert "01 tập thể và 24 cá nhân" in text and "(có danh sách kèm theo)." in text
+    assert "DANH SÁCH" in text and "(Kèm theo Quyết định số 1234/QĐ-UBND ngày 15 tháng 12 năm 2023 của " \
+                                   "Chủ tịch UBND tỉnh)" in text
+    assert "DANH SÁCH" not in pages[0]  # the annex starts after the signature, on its own page
+    for i in range(1, 25):
+        assert f"Hà Thị Tuyết {i:02d}" in text
+    assert "000025" in text  # register numbers listed
