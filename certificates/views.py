@@ -2,6 +2,7 @@
 its downloads and a progress indicator while the PDFs are rendered."""
 
 import logging
+import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,7 +79,10 @@ def _stored(field_file, filename: str):
 
 
 def _slug(number: str) -> str:
-    return number.replace("/", "-").replace(" ", "")
+    """An ASCII file name part: 1234/QĐ-UBND → 1234-QD-UBND."""
+    ascii_text = unicodedata.normalize("NFKD", number.replace("Đ", "D").replace("đ", "d"))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
+    return "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in ascii_text).strip("-")
 
 
 @login_required

@@ -69,6 +69,7 @@ def test_handler_downloads_the_batch_and_the_excel(client, world, rendered):
     assert batch.status_code == 200 and b"".join(batch.streaming_content).startswith(b"%PDF")
     sheet = client.get(reverse("certificates:awardees_xlsx", args=[rendered.pk]))
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+    assert sheet["Content-Disposition"] == 'attachment; filename="danh-sach-1234-QD-UBND.xlsx"'
     single = client.get(reverse("certificates:certificate_pdf", args=[rendered.certificates.first().pk]))
     assert single.status_code == 200 and single.content.startswith(b"%PDF")
 
