@@ -1,7 +1,6 @@
 """Pages: the public verification page, and for those who handle decisions the decision page with
 its downloads and a progress indicator while the PDFs are rendered."""
 
-import logging
 import unicodedata
 
 from django.contrib import messages
@@ -13,14 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers.errors import DossierError
-
-from . import rendering, selectors, services, signing
 from dossiers.models import Role
 from dossiers.rules import roles_at
 
+from . import rendering, selectors, services, signing
 from .models import Certificate, RenderStatus
-
-log = logging.getLogger("khenthuong.certificates")
 
 
 def verify(request, token: str):
