@@ -19,6 +19,8 @@ def pdf_file(name="tai-lieu.pdf", content=PDF):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Test users log in with known passwords: a slow key-derivation hash only costs seconds here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class World:
