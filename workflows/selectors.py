@@ -2,10 +2,9 @@
 computed from `DossierTask.due_at` and now; nothing here is stored."""
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
@@ -121,6 +120,15 @@ class Dashboard:
     rating_histogram: list  # (score, count)
 
 
+def _days(value) -> float:
+    """An average duration from the database (timedelta, or microseconds on some backends) in days."""
+    if value is None:
+        return 0.0
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return float(value) / 1_000_000 / 86400
+
+
 def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
     now = now or timezone.now()
     dossiers = visible_dossiers(user)
@@ -130,16 +138,15 @@ def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
     by_status = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
     tasks = DossierTask.objects.filter(dossier__in=dossiers, flow_task_type="HUMAN")
     open_tasks = tasks.filter(status__in=ACTIVE)
-    finished = list(tasks.filter(status=STATUS.DONE, finished__isnull=False)
-                    .values_list("step", "created", "finished", "due_at"))
-    with_due = [(f, d) for _s, _c, f, d in finished if d is not None]
-    on_time = sum(1 for f, d in with_due if f <= d)
-    per_step = defaultdict(list)
-    for step, created, finished_at, _due in finished:
-        per_step[step].append((finished_at - created).total_seconds() / 86400)
+    finished = tasks.filter(status=STATUS.DONE, finished__isnull=False)
+    timing = finished.filter(due_at__isnull=False).aggregate(
+        n=Count("pk"), on_time=Count("pk", filter=Q(finished__lte=F("due_at"))))
+    duration = ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())
+    per_step = {row["step"]: row for row in
+                finished.values("step").annotate(n=Count("pk"), avg=Avg(duration)).order_by()}
     labels = {s.value: s.label for s in Step} | {REVISION: DossierTask(step=REVISION).step_label}
-    step_days = [(labels.get(step, step), sum(v) / len(v), len(v))
-                 for step in [s.value for s in Step] + [REVISION] if (v := per_step.get(step))]
+    step_days = [(labels.get(step, step), _days(per_step[step]["avg"]), per_step[step]["n"])
+                 for step in [s.value for s in Step] + [REVISION] if step in per_step]
     ratings = ServiceRating.objects.filter(dossier__in=dossiers)
     rating_stats = ratings.aggregate(n=Count("pk"), avg=Avg("score"), happy=Count("pk", filter=Q(score__gte=4)))
     histogram = dict(ratings.values_list("score").annotate(n=Count("pk")).values_list("score", "n"))
@@ -147,7 +154,8 @@ def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
         by_status=by_status, total=sum(counts.values()), open_tasks=open_tasks.count(),
         due_soon=open_tasks.filter(due_at__gte=now, due_at__lte=now + DUE_SOON).count(),
         overdue=open_tasks.filter(due_at__lt=now).count(),
-        on_time_rate=(100.0 * on_time / len(with_due)) if with_due else None, finished_tasks=len(with_due),
+        on_time_rate=(100.0 * timing["on_time"] / timing["n"]) if timing["n"] else None,
+        finished_tasks=timing["n"],
         step_days=step_days, rating_count=rating_stats["n"],
         satisfaction_rate=(100.0 * rating_stats["happy"] / rating_stats["n"]) if rating_stats["n"] else None,
         rating_average=rating_stats["avg"],

@@ -275,3 +275,14 @@ def test_agency_campaign_is_offered_only_under_that_agency(world, in_window, cli
     assert "12/KH-UBND-CL" not in client_for(world.alice).get(reverse("home")).content.decode()
     assert "12/KH-UBND-CL" in client_for(world.charlie).get(reverse("home")).content.decode()
     assert agency.pk
+
+
+def test_dashboard_average_days_per_step(world, in_window, client_for, time_machine):
+    dossier = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.unit,
+                                      actor=world.alice)
+    add_nominees(dossier, world.alice, collectives=[world.unit])
+    time_machine.move_to(dt.datetime(2023, 12, 6, 21, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+    walk(dossier, actors(world), until=DossierStatus.PROPOSAL_READY)  # the proposal took 1.5 days
+    stats = client_for(world.bob).get(reverse("workflows:dashboard")).context["stats"]
+    days = {str(label): value for label, value, _n in stats.step_days}
+    assert days == {"Lập tờ trình đề nghị": pytest.approx(1.5)}
