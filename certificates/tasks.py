@@ -58,10 +58,6 @@ def render_decision(decision_id: int, *, force: bool = False, workers: int | Non
     decision = Decision.objects.select_related("award_form__campaign", "issuing_unit__parent").get(pk=decision_id)
     try:
         location = decision.place
-        document = signing.sign_pdf(rendering.decision_pdf(decision),
-                                    reason=f"Quyết định số {decision.number}", location=location)
-        _store(decision.decision_pdf, f"certificates/{decision.pk}/quyet-dinh-{decision.pk}.pdf", document)
-        Decision.objects.filter(pk=decision.pk).update(decision_pdf=decision.decision_pdf.name)
 
         def progress(done: int) -> None:
             Decision.objects.filter(pk=decision.pk).update(render_done=done)
@@ -69,9 +65,15 @@ def render_decision(decision_id: int, *, force: bool = False, workers: int | Non
         batch = rendering.certificates_pdf(decision, workers=workers, progress=progress)
         batch = signing.sign_pdf(batch, reason=f"Bằng khen theo Quyết định số {decision.number}", location=location)
         _store(decision.certificates_pdf, f"certificates/{decision.pk}/bang-khen-{decision.pk}.pdf", batch)
+        del batch
+        # After the batch: its worker processes are gone, so the two peaks of memory do not add up.
+        document = signing.sign_pdf(rendering.decision_pdf(decision),
+                                    reason=f"Quyết định số {decision.number}", location=location)
+        _store(decision.decision_pdf, f"certificates/{decision.pk}/quyet-dinh-{decision.pk}.pdf", document)
         total = decision.certificates.count()
         Decision.objects.filter(pk=decision.pk).update(
-            certificates_pdf=decision.certificates_pdf.name, render_status=RenderStatus.DONE, render_done=total,
+            certificates_pdf=decision.certificates_pdf.name, decision_pdf=decision.decision_pdf.name,
+            render_status=RenderStatus.DONE, render_done=total,
             render_total=total, rendered_at=timezone.now())
     except Exception as exc:
         Decision.objects.filter(pk=decision.pk).update(render_status=RenderStatus.FAILED,
