@@ -5,7 +5,7 @@ from .models import (
     AwardForm, CalendarDay, Campaign, CampaignTarget, CouncilMeeting, Document, DocumentRequirement, DocumentType,
     Dossier, DossierEvent, Membership, Nominee, Person, ReturnRequest, ServiceRating, StepRule, Unit, UnitLevel,
 )
-from .services import calendar_day_set
+from .services import calendar_day_remove, calendar_day_set
 
 
 class FrozenRulebookMixin:
@@ -194,6 +194,13 @@ class CalendarDayAdmin(admin.ModelAdmin):
         # One way in: the service also re-stamps open tasks' due dates.
         saved = calendar_day_set(day=obj.date, is_working=obj.is_working, note=obj.note, actor=request.user)
         obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        calendar_day_remove(day=obj.date, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for day in list(queryset.values_list("date", flat=True)):
+            calendar_day_remove(day=day, actor=request.user)
 
 
 admin.site.site_header = _("Hệ thống quản lý hồ sơ khen thưởng")

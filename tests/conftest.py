@@ -23,6 +23,17 @@ def _media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def huey_immediate():
+    """Queued jobs run inline (in memory), never into the developer's queue file."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = True
+    yield HUEY
+    HUEY.immediate = before
+
+
 class World:
     """A small province: alice (unit officer), henry (unit head) at Sở Tư pháp; bob (appraiser,
     Sở TT&TT); nora (Sở Nội vụ); chris (Chủ tịch, signs as KT. CHỦ TỊCH / PHÓ CHỦ TỊCH);

@@ -31,3 +31,18 @@ def calendar_day_set(*, day: dt.date, is_working: bool, note: str = "", actor=No
         calendar_changed.send(sender=CalendarDay, day=day, was_working=was_working, is_working=is_working,
                               note=note, actor=actor)
     return entry
+
+
+@transaction.atomic
+def calendar_day_remove(*, day: dt.date, actor=None) -> None:
+    """Drop an override: the day goes back to the plain rule (weekends and VN public holidays)."""
+    calendar.clear_cache()
+    was_working = calendar.is_working_day(day)
+    CalendarDay.objects.filter(date=day).delete()
+    transaction.on_commit(calendar.clear_cache)
+    calendar.clear_cache()
+    is_working = calendar.is_working_day(day)
+    log.info("calendar override for %s removed by %s", day, getattr(actor, "pk", None))
+    if was_working != is_working:
+        calendar_changed.send(sender=CalendarDay, day=day, was_working=was_working, is_working=is_working,
+                              note="", actor=actor)

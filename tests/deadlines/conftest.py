@@ -1,16 +1,6 @@
 import pytest
-from huey.contrib.djhuey import HUEY
 
 from dossiers.models import Role
-
-
-@pytest.fixture(autouse=True)
-def huey_immediate():
-    """Queued jobs run inline in the test (MemoryStorage), never into the developer's queue file."""
-    before = HUEY.immediate
-    HUEY.immediate = True
-    yield HUEY
-    HUEY.immediate = before
 
 
 @pytest.fixture

@@ -35,3 +35,11 @@ def test_due_at_is_end_of_local_day():
     due = calendar.due_at(start, 5)
     local = due.astimezone(dt.timezone(dt.timedelta(hours=7)))
     assert (local.date(), local.hour, local.minute) == (D(2023, 12, 12), 23, 59)
+
+
+def test_removing_an_override_restores_the_plain_rule():
+    from dossiers.services import calendar_day_remove
+    calendar_day_set(day=D(2024, 5, 4), is_working=True)
+    assert calendar.is_working_day(D(2024, 5, 4))
+    calendar_day_remove(day=D(2024, 5, 4))
+    assert not calendar.is_working_day(D(2024, 5, 4))
