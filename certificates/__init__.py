@@ -8,7 +8,6 @@ Optional settings (read with getattr; defaults in brackets):
 - CERTIFICATES_SIGNING_KEY, CERTIFICATES_SIGNING_CERT: PEM files of the signing identity [a self-signed
   demo identity generated on first use in CERTIFICATES_SIGNING_DIR, default var/signing/].
 - CERTIFICATES_RENDER_WORKERS: processes rendering a batch [min(2, CPUs)].
-- CERTIFICATES_RENDER_INLINE: render right after commit in the same process [True]; set False once a
-  queue worker calls tasks.render_decision for decisions whose render_status is "pending".
+- CERTIFICATES_RENDER_INLINE: render right after commit in the same process [False: a Huey job].
 - SITE_URL: the base of the verification links printed in the QR codes.
 """

@@ -1,5 +1,5 @@
-"""Background work: render a decision's PDFs. `render_decision` is a plain function a worker calls by id
-(the deadlines issue wires it to Huey); until then `schedule_render` runs it inline after commit."""
+"""Background work: render a decision's PDFs. `render_decision` is a plain function; `schedule_render`
+(called on commit) queues it as a Huey job, or runs it in-process when CERTIFICATES_RENDER_INLINE."""
 
 import datetime as dt
 import logging
@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
+from huey.contrib.djhuey import db_task
 
 from . import rendering, signing
 from .models import Decision, RenderStatus
@@ -17,13 +18,20 @@ log = logging.getLogger("khenthuong.certificates")
 STALE_AFTER = dt.timedelta(minutes=30)
 
 
+@db_task(retries=1, retry_delay=60)
+def render_decision_job(decision_id: int, force: bool = False) -> None:
+    """The queued form of render_decision (a Huey consumer runs it; idempotent, so a retry is safe)."""
+    render_decision(decision_id, force=force)
+
+
 def schedule_render(decision_id: int, *, force: bool = False) -> None:
-    """Called on commit. Inline unless CERTIFICATES_RENDER_INLINE is off (then a worker picks the
-    decision up: render_status stays "pending")."""
-    if not getattr(settings, "CERTIFICATES_RENDER_INLINE", True):
+    """Called on commit: queue the rendering for a consumer (render_status stays "pending" until one
+    takes it), or render in this process when CERTIFICATES_RENDER_INLINE is set."""
+    if not getattr(settings, "CERTIFICATES_RENDER_INLINE", False):
         if force:
             Decision.objects.filter(pk=decision_id).exclude(render_status=RenderStatus.RUNNING).update(
                 render_status=RenderStatus.PENDING, render_done=0)
+        render_decision_job(decision_id, force)
         return
     try:
         render_decision(decision_id, force=force)

@@ -192,3 +192,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"khenthuong": {"level": "INFO"}},
 }
+
+# Certificates (certificates/): the signing identity (PEM files; empty: a self-signed demo identity
+# generated on first use in var/signing/), rendering processes, and whether to render in the web
+# process right after commit instead of in the Huey consumer.
+CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY") or None
+CERTIFICATES_SIGNING_CERT = env_str("CERTIFICATES_SIGNING_CERT") or None
+CERTIFICATES_RENDER_WORKERS = env_int("CERTIFICATES_RENDER_WORKERS", 2)
+CERTIFICATES_RENDER_INLINE = env_bool("CERTIFICATES_RENDER_INLINE", False)

@@ -1,5 +1,6 @@
 import io
 import subprocess
+from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
@@ -256,12 +257,16 @@ def test_a_decision_being_rendered_elsewhere_is_left_alone_until_stale(decision)
     assert tasks.render_decision(decision.pk).render_status == RenderStatus.DONE  # that worker died
 
 
-def test_schedule_leaves_the_work_to_a_queue_worker_when_not_inline(decision, settings):
+def test_schedule_queues_a_job_for_the_consumer(decision, settings, huey_immediate):
     settings.CERTIFICATES_RENDER_INLINE = False
-    tasks.schedule_render(decision.pk)
+    huey_immediate.immediate = False
+    with mock.patch.object(huey_immediate, "enqueue") as enqueue:
+        tasks.schedule_render(decision.pk)
+    (task,), _ = enqueue.call_args
+    assert task.name.endswith("render_decision_job") and task.args == (decision.pk, False)
     decision.refresh_from_db()
     assert decision.render_status == RenderStatus.PENDING and not decision.certificates_pdf
-    settings.CERTIFICATES_RENDER_INLINE = True
+    huey_immediate.immediate = True     # what a consumer does with that job
     tasks.schedule_render(decision.pk)
     decision.refresh_from_db()
     assert decision.render_status == RenderStatus.DONE and decision.certificates_pdf
