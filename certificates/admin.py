@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dossiers.admin import ReadOnlyAdmin
+
 from .models import BlankLayout, Certificate, Decision, RegisterCounter
 
 
@@ -15,7 +17,7 @@ class CertificateInline(admin.TabularInline):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdmin):
     """Decisions are written by services (numbering, locks, events): read-only here."""
 
     list_display = ["number", "signed_on", "award_form", "signer_name", "status", "render_status", "render_done",
@@ -23,15 +25,6 @@ class DecisionAdmin(admin.ModelAdmin):
     list_filter = ["status", "render_status"]
     search_fields = ["number", "certificates__recipient_name"]
     inlines = [CertificateInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BlankLayout)
@@ -42,14 +35,5 @@ class BlankLayoutAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegisterCounter)
-class RegisterCounterAdmin(admin.ModelAdmin):
+class RegisterCounterAdmin(ReadOnlyAdmin):
     list_display = ["name", "last"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from dossiers.admin import ReadOnlyAdmin
+
 from .models import ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation, Notification
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (the deadline scan, explanations, apology letters)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DeadlineAlert)

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+
+from dossiers.admin import ReadOnlyAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -102,20 +104,11 @@ class EvaluationLineInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyAdmin):
     list_display = ["nominee", "passed", "metric_import", "created_by", "created_at"]
     list_filter = ["passed", "nominee__dossier__campaign"]
     readonly_fields = ["nominee", "metric_import", "created_by", "created_at", "passed"]
     inlines = [EvaluationLineInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CriteriaOverride)
