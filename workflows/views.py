@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers import selectors as dossier_selectors
-from dossiers.errors import DossierError, InvalidInput
+from dossiers.errors import Conflict, DossierError, InvalidInput
 from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Step, Unit
 from dossiers.rules import can_act
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
@@ -201,9 +201,15 @@ def review(request, pk):
     """Documents side by side with a preview; accept or return each with a reason; approve the step."""
     dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
     step = dossier.current_step
-    if step not in (*REVIEW_STEPS, Step.DECISION) or not can_act(request.user, dossier, step):
-        return redirect(dossier_url(dossier))
     documents = list(dossier_selectors.current_documents(dossier))
+    if step not in (*REVIEW_STEPS, Step.DECISION) or not can_act(request.user, dossier, step):
+        if request.method == "POST":
+            try:  # someone else moved it on meanwhile: say so, keep what was typed
+                check_seen_status(request, dossier)
+            except DossierError as exc:
+                return _render_review(request, dossier, documents, status=409, posted=request.POST,
+                                      **error_overrides(exc))
+        return redirect(dossier_url(dossier))
     if request.method == "GET":
         return _render_review(request, dossier, documents)
     posted = request.POST
@@ -257,7 +263,9 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
     posted = posted or {}
     rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", "ok"),
              "reason": posted.get(f"reason_{d.pk}", "")} for d in documents]
-    context = {"dossier": dossier, "rows": rows, "at_decision": dossier.current_step == Step.DECISION, "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
+    step = dossier.current_step
+    context = {"dossier": dossier, "rows": rows, "at_decision": step == Step.DECISION,
+               "can_act_now": step in (*REVIEW_STEPS, Step.DECISION) and can_act(request.user, dossier, step), "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
                "posted": posted, "general_reason": posted.get("general_reason", ""),
                "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),
                "criteria_html": _criteria_html(request, dossier),
@@ -311,6 +319,11 @@ def decisions(request):
     chosen_ids = _ints(posted.getlist("dossier"))
     chosen = [d for d in awaiting if d.pk in chosen_ids and d.award_form_id == form_id]
     try:
+        gone = sorted(chosen_ids - {d.pk for d in awaiting})
+        if gone:
+            raise Conflict(_("Hồ sơ %(ids)s vừa được người khác xử lý và không còn chờ quyết định. "
+                             "Trang đã được cập nhật; vui lòng kiểm tra rồi ký lại.")
+                           % {"ids": ", ".join(f"#{pk}" for pk in gone)})
         if not chosen:
             raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
         signed_on = _parse_date(posted.get("signed_on", ""))
@@ -365,10 +378,13 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
         group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().isoformat()
         group["error"] = extra.get("error") if mine else None
         group["problems"] = extra.get("problems", []) if mine else []
+    shown_in_group = posted_form in groups
     context = {"groups": list(groups.values()), "awaiting": awaiting,
                "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True)
                .select_related("user").first(),
                "error": None, "problems": [], **extra}
+    if shown_in_group:  # the message sits beside the form it is about
+        context.update(error=None, problems=[])
     return render(request, "workflows/decisions.html", context, status=status)
 
 

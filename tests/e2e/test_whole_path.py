@@ -225,3 +225,32 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
     assert response.status == 404
     other.context.close()
     page.context.close()
+
+
+def test_two_people_on_one_dossier(browser, live_server, province, files):
+    """Two appraisers open the same dossier; the second to act gets a clear message, not a 500."""
+    base, p = live_server.url, province
+    from dossiers.models import Role
+
+    p.user("thamdinh_tttt_2", "Vũ Thị Hoa", p.stt, Role.APPRAISER)
+    actors = Actors(officer=p.officer, head=p.head, appraiser=p.appraiser, home_affairs=p.home_affairs,
+                    chairman=p.chairman)
+    dossier = services.dossier_create(campaign=p.campaign, award_form=p.form, unit=p.unit, actor=p.officer)
+    add_nominees(dossier, p.officer, collectives=[p.unit])
+    dossier = walk(dossier, actors, until=DossierStatus.SUBMITTED)
+    first, second = new_page(browser), new_page(browser)
+    login(first, base, "thamdinh_tttt")
+    login(second, base, "thamdinh_tttt_2")
+    for page in (first, second):
+        page.goto(f"{base}/ho-so/{dossier.pk}/tham-dinh/")
+    first.click("#btn-approve")
+    expect(first.locator(".alert-success")).to_contain_text("Đã chuyển tiếp")
+    second.fill("#review-comment", "Đồng ý chuyển tiếp")
+    second.click("#btn-approve")
+    expect(second.locator("#page-error")).to_contain_text("người khác xử lý")
+    expect(second.locator("#review-comment")).to_have_value("Đồng ý chuyển tiếp")
+    shot(second, "13-two-people-conflict")
+    for page in (first, second):
+        page.context.close()
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.APPRAISED

@@ -286,3 +286,14 @@ def test_dashboard_average_days_per_step(world, in_window, client_for, time_mach
     stats = client_for(world.bob).get(reverse("workflows:dashboard")).context["stats"]
     days = {str(label): value for label, value, _n in stats.step_days}
     assert days == {"Lập tờ trình đề nghị": pytest.approx(1.5)}
+
+
+def test_decision_already_signed_by_someone_else_is_a_conflict_message(world, in_window, client_for):
+    dossier = make_dossier(world, until=DossierStatus.AWAITING_DECISION)
+    data = {"award_form": world.form.pk, "dossier": [dossier.pk],
+            "award": list(dossier.nominees.values_list("pk", flat=True)), "number": "7/QĐ-UBND",
+            "signed_on": "2023-12-20"}
+    assert client_for(world.chris).post(reverse("workflows:decisions"), data).status_code == 302
+    again = client_for(world.chris).post(reverse("workflows:decisions"), data)
+    assert again.status_code == 400
+    assert "người khác xử lý" in again.content.decode()
