@@ -42,7 +42,21 @@ PEOPLE = [
     ("Vi Thị Hồng", "020192008765", "Công chức Văn phòng - Thống kê"),
     ("Lương Văn Hải", "020085002468", "Chánh Văn phòng"),
     ("Chu Thị Lan", "020188001357", "Chuyên viên"),
+    ("Hoàng Thị Thanh Huyền", "020187002233", "Phó Chánh Văn phòng"),
+    ("Lý Văn Toàn", "020082004455", "Trưởng phòng Văn hóa - Thông tin"),
+    ("Mông Thị Diệp", "020191006677", "Chuyên viên Bộ phận Một cửa"),
+    ("Đàm Văn Khải", "020084008899", "Phó Trưởng phòng Tư pháp"),
+    ("Triệu Thị Nguyệt", "020193001122", "Công chức Tư pháp - Hộ tịch"),
+    ("Hứa Văn Thành", "020086003344", "Chánh Văn phòng HĐND và UBND"),
+    ("La Thị Phương", "020190005566", "Viên chức"),
+    ("Nguyễn Văn Sơn", "020081007788", "Phó Chủ tịch UBND"),
 ]
+
+
+OFFICER_NAMES = ["Nguyễn Thị Lan", "Hoàng Minh Đức", "Nông Thị Thu Trang", "Lưu Văn Phong",
+                 "Vy Thị Ngọc", "Hà Quang Vinh", "Lăng Thị Mai", "Chu Văn Tâm"]
+HEAD_NAMES = ["Phạm Văn Hùng", "Lộc Văn Thắng", "Nguyễn Thị Hằng", "Hoàng Văn Quân", "Đinh Thị Yến",
+              "Mã Văn Lực", "Bế Thị Thảo"]
 
 
 class Command(BaseCommand):
@@ -56,10 +70,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_logins()
 
-    def user(self, username, unit, role, *, first, last, title="", signs_for="", staff=False):
+    def user(self, username, unit, role, *, name, title="", signs_for="", staff=False):
+        """`name` in Vietnamese order (family name first), kept whole so it prints as written."""
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username, defaults={
-            "first_name": first, "last_name": last, "email": f"{username}@langson.gov.vn", "is_staff": staff})
+            "first_name": name, "last_name": "", "email": f"{username}@langson.gov.vn", "is_staff": staff})
         if created:
             user.set_password(PASSWORD)
             user.save()
@@ -84,27 +99,26 @@ class Command(BaseCommand):
 
         User = get_user_model()
         admin, created = User.objects.get_or_create(username="admin", defaults={
-            "is_staff": True, "is_superuser": True, "first_name": "Quản trị", "email": "admin@langson.gov.vn"})
+            "is_staff": True, "is_superuser": True, "first_name": "Quản trị hệ thống", "email": "admin@langson.gov.vn"})
         if created:
             admin.set_password(PASSWORD)
             admin.save()
         Membership.objects.get_or_create(user=admin, unit=province, role=Role.ADMIN)
-        appraiser = self.user("thamdinh_tttt", stt, Role.APPRAISER, first="Minh", last="Đặng Quang",
+        appraiser = self.user("thamdinh_tttt", stt, Role.APPRAISER, name="Đặng Quang Minh",
                               title="Chuyên viên Phòng Bưu chính - Viễn thông")
-        self.user("giamdoc_tttt", stt, Role.UNIT_HEAD, first="Tuấn", last="Hoàng Anh", title="Giám đốc")
-        home_affairs = self.user("chuyenvien_noivu", snv, Role.HOME_AFFAIRS, first="Hà", last="Nguyễn Thu",
+        self.user("giamdoc_tttt", stt, Role.UNIT_HEAD, name="Hoàng Anh Tuấn", title="Giám đốc")
+        home_affairs = self.user("chuyenvien_noivu", snv, Role.HOME_AFFAIRS, name="Nguyễn Thu Hà",
                                  title="Chuyên viên Ban Thi đua - Khen thưởng")
-        self.user("giamdoc_noivu", snv, Role.UNIT_HEAD, first="Bình", last="Lý Văn", title="Giám đốc")
-        chairman = self.user("phochutich", province, Role.CHAIRMAN, first="Thiệu", last="Hồ Tiến",
+        self.user("giamdoc_noivu", snv, Role.UNIT_HEAD, name="Lý Văn Bình", title="Giám đốc")
+        chairman = self.user("phochutich", province, Role.CHAIRMAN, name="Đoàn Thu Hà",
                              title="Phó Chủ tịch", signs_for="CHỦ TỊCH")
-        self.user("chutich", province, Role.CHAIRMAN, first="Chủ tịch", last="", title="Chủ tịch")
+        self.user("chutich", province, Role.CHAIRMAN, name="Hồ Tiến Thiệu", title="Chủ tịch")
         officers, heads = {}, {}
-        for slug, unit in units.items():
-            officers[slug] = self.user(f"canbo_{slug}", unit, Role.UNIT_OFFICER, first="Cán bộ",
-                                       last=unit.name.replace("UBND ", ""), title="Chuyên viên thi đua")
+        for i, (slug, unit) in enumerate(units.items()):
+            officers[slug] = self.user(f"canbo_{slug}", unit, Role.UNIT_OFFICER, name=OFFICER_NAMES[i % len(OFFICER_NAMES)],
+                                       title="Chuyên viên thi đua")
             head_name = "giamdoc_tuphap" if slug == "tuphap" else f"lanhdao_{slug}"
-            heads[slug] = self.user(head_name, unit, Role.UNIT_HEAD, first="Lãnh đạo",
-                                    last=unit.name.replace("UBND ", ""),
+            heads[slug] = self.user(head_name, unit, Role.UNIT_HEAD, name=HEAD_NAMES[i % len(HEAD_NAMES)],
                                     title="Giám đốc" if unit.level.code == "tinh" else "Chủ tịch")
 
         def actors(slug):
@@ -118,7 +132,7 @@ class Command(BaseCommand):
                                               actor=officers[slug])
             individuals = []
             if person:
-                name, cccd, position = next(people, (f"Cán bộ {slug}", "", "Chuyên viên"))
+                name, cccd, position = next(people)
                 individuals = [{"full_name": name, "citizen_id": cccd, "position": position,
                                 "workplace": units[slug].name}]
             add_nominees(dossier, officers[slug], collectives=[units[slug]], individuals=individuals)
@@ -136,10 +150,11 @@ class Command(BaseCommand):
             ("yte", DossierStatus.DRAFT), ("taichinh", DossierStatus.PROPOSAL_READY),
             ("gddt", DossierStatus.COUNCIL_REVIEWED), ("khdt", DossierStatus.REPORTS_COMPLETE),
             ("huulung", DossierStatus.SUBMITTED), ("chilang", DossierStatus.APPRAISED),
-            ("tplangson", DossierStatus.AWAITING_DECISION), ("tuphap", DossierStatus.DECIDED),
-            ("caoloc", DossierStatus.DECIDED), ("locbinh", "returned"), ("vanlang", "withdrawn"),
+            ("tplangson", DossierStatus.AWAITING_DECISION), ("tuphap", "decided"),
+            ("caoloc", "decided"), ("locbinh", "returned"), ("vanlang", "withdrawn"),
             ("hopthanh", "rejected"),
         ]
+        to_decide = []
         with time_machine.travel(dt.datetime(2023, 12, 5, 9, 0, tzinfo=HCM), tick=True):
             for slug, target in states:
                 dossier = new_dossier(plan, form, slug, person=units[slug].level.code != "xa")
@@ -153,6 +168,8 @@ class Command(BaseCommand):
                         {"text": "Biên bản họp xét thiếu chữ ký của thư ký Hội đồng.",
                          "document_type": types["bien-ban-hop-xet"].code},
                     ])
+                elif target == "decided":
+                    to_decide.append(walk(dossier, actors(slug), until=DossierStatus.AWAITING_DECISION))
                 elif target == "withdrawn":
                     dossier = walk(dossier, actors(slug), until=DossierStatus.REPORTS_COMPLETE)
                     services.dossier_withdraw(dossier=dossier, actor=heads[slug],
@@ -163,6 +180,12 @@ class Command(BaseCommand):
                                             reason="Tỷ lệ số hóa hồ sơ đạt 31%, dưới chỉ tiêu 55% của cấp xã.")
                 else:
                     walk(dossier, actors(slug), until=target)
+        with time_machine.travel(dt.datetime(2023, 12, 20, 15, 0, tzinfo=HCM), tick=True):
+            # One Quyết định for both, signed KT. Chủ tịch; Cao Lộc's individual is not awarded.
+            outcomes = {n.pk: not (d.unit_id == units["caoloc"].pk and n.person_id)
+                        for d in to_decide for n in d.nominees.all()}
+            services.decision_sign(dossiers=to_decide, actor=chairman, outcomes=outcomes,
+                                   number="2345/QĐ-UBND", signed_on=dt.date(2023, 12, 20))
 
         # 2. A campaign whose window is open today: a new user can walk the path now.
         today = timezone.localdate()
@@ -180,7 +203,7 @@ class Command(BaseCommand):
 
         # 3. Seed 004: the centre's own campaign, Giấy khen of its director (proposal → council → decision).
         centre = units["ttpvhcc"]
-        self.user("giamdoc_ttpvhcc", centre, Role.CHAIRMAN, first="Giám đốc", last="Trung tâm", title="Giám đốc")
+        self.user("giamdoc_ttpvhcc", centre, Role.CHAIRMAN, name="Triệu Thị Hoa", title="Giám đốc")
         centre_campaign = Campaign.objects.create(
             plan_number="12/KH-TTPVHCC", issuing_unit=centre,
             title="Thi đua đặc biệt lập thành tích chào mừng kỷ niệm 90 năm Ngày truyền thống Đảng bộ tỉnh "
