@@ -13,7 +13,9 @@ def django_on_fresh_database(name: str) -> str:
     """Point Django at a new database `name` on the server of DATABASE_URL (PostgreSQL), or at a
     temporary SQLite file when DATABASE_URL is empty. Returns the vendor."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
+    # Production settings: with DEBUG on, Django records every query and the numbers mean little.
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret")
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg

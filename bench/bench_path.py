@@ -58,6 +58,12 @@ def main():
         prepared.append((dossier, officer, head, nominee))
 
     transitions = 0
+    profiler = None
+    if os.environ.get("BENCH_PROFILE"):      # BENCH_PROFILE=out.prof: cProfile the timed loop only
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     with Timer() as engine:
         for dossier, officer, head, nominee in prepared:
             for step in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS):
@@ -67,6 +73,9 @@ def main():
             dossier = services.dossier_approve_step(dossier=dossier, actor=home_affairs)
             dossier = services.dossier_decide(dossier=dossier, actor=chairman, outcomes={nominee.pk: True})
             transitions += 7
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(os.environ["BENCH_PROFILE"])
 
     # Raw baseline, same database, same run: one UPDATE + one INSERT per transition, one transaction each.
     with connection.cursor() as cursor:

@@ -39,7 +39,11 @@ def _open_task(dossier: Dossier) -> DossierTask:
 
 def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str) -> None:
     try:
-        with task.activation() as activation:
+        # The flow's own lock (SELECT … FOR UPDATE NOWAIT on the process row), as Task.activation()
+        # takes it, minus its re-read of the task: `task` was read after the dossier row was locked,
+        # and nothing moves a dossier's tasks without that lock, so the row cannot have changed.
+        with DossierFlow.lock(task.process_id):
+            activation = task.flow_task.activation_class(task)
             activation.process.__dict__["_dossier"] = dossier
             if activation.task.status == STATUS.NEW:
                 # assign without a separate save: the task is saved once, when it completes
