@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers import selectors as dossier_selectors
+from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput
 from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Step, Unit
 from dossiers.rules import can_act
@@ -437,4 +438,6 @@ def nav_context(request):
     return {"nav_bell": _template_exists("notifications/_bell.html"),
             "nav_has_inbox": bool(roles) or user.is_superuser,
             "nav_inbox_count": selectors.inbox_count(user) if roles else 0,
-            "nav_is_chairman": Role.CHAIRMAN in roles}
+            "nav_is_chairman": Role.CHAIRMAN in roles,
+            "nav_reports": bool(roles & REPORT_ROLES) or user.is_superuser,
+            "nav_deadlines": bool(roles - {Role.UNIT_OFFICER}) or user.is_superuser}
