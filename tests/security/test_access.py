@@ -1,0 +1,141 @@
+"""Every URL that takes a pk, requested as anonymous, as an officer of another unit and as the
+rightful user. Table-driven over `get_resolver()`: a new URL with a pk fails here until it is added
+to PK_FACTORY below."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+# url name -> (kwargs from the scene, rightful user from the scene, methods the view serves)
+PK_FACTORY = {
+    "dossiers:detail": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
+    "dossiers:nominee_add": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
+    "dossiers:nominee_remove": (lambda s: {"pk": s.draft.pk, "nominee_pk": s.draft_nominee.pk},
+                                lambda s: s.w.alice, {"POST"}),
+    "dossiers:upload": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
+    "dossiers:council": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
+    "dossiers:rate": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"POST"}),
+    "dossiers:person_lookup": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"GET"}),
+    "dossiers:document": (lambda s: {"document_pk": s.document.pk}, lambda s: s.w.alice, {"GET"}),
+    "workflows:complete_steps": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
+    "workflows:submit": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.henry, {"POST"}),
+    "workflows:resubmit": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.henry, {"POST"}),
+    "workflows:withdraw": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
+    "workflows:review": (lambda s: {"pk": s.late.pk}, lambda s: s.w.bob, {"GET", "POST"}),
+    "certificates:verify": (lambda s: {"token": s.certificate.token}, None, {"GET"}),   # public by design
+    "certificates:decision": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
+    "certificates:decision_status": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
+    "certificates:decision_pdf": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
+    "certificates:certificates_pdf": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
+    "certificates:awardees_xlsx": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
+    "certificates:decision_rerender": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"POST"}),
+    "certificates:decision_revoke": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"POST"}),
+    "certificates:certificate_pdf": (lambda s: {"pk": s.certificate.pk}, lambda s: s.w.chris, {"GET"}),
+    "deadlines:notification_open": (lambda s: {"pk": s.notification.pk}, lambda s: s.notification.user, {"POST"}),
+    "deadlines:apology_issue": (lambda s: {"task_pk": s.task.pk}, lambda s: s.w.bob, {"POST"}),
+    "deadlines:apology_pdf": (lambda s: {"pk": s.apology.pk}, lambda s: s.w.olga, {"GET"}),
+    "deadlines:explanation": (lambda s: {"pk": s.explanation.pk}, lambda s: s.w.bob, {"GET", "POST"}),
+    "criteria:reports": (lambda s: {"pk": s.w.campaign.pk}, lambda s: s.w.bob, {"GET"}),
+    "criteria:reports_xlsx": (lambda s: {"pk": s.w.campaign.pk}, lambda s: s.w.bob, {"GET"}),
+    "criteria:proposal_pdf": (lambda s: {"pk": s.w.campaign.pk}, lambda s: s.w.bob, {"GET"}),
+    "criteria:consolidated_pdf": (lambda s: {"pk": s.w.campaign.pk}, lambda s: s.w.bob, {"GET"}),
+    "criteria:dossier": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
+    "criteria:evaluate": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.bob, {"POST"}),
+    "criteria:override": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.bob, {"POST"}),
+    "criteria:assess": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.bob, {"POST"}),
+    "criteria:form07": (lambda s: {"pk": s.decided.pk, "nominee_pk": s.person.pk}, lambda s: s.w.alice, {"GET"}),
+    "criteria:report_draft": (lambda s: {"pk": s.decided.pk, "nominee_pk": s.person.pk}, lambda s: s.w.alice,
+                              {"GET", "POST"}),
+}
+# The Django admin is staff-only as a whole (checked once below), not per object.
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def url_patterns(resolver=None, namespace=None):
+    """(namespace, qualified name, pattern) for every URL of the project."""
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            yield from url_patterns(p, p.namespace or namespace)
+        elif isinstance(p, URLPattern):
+            yield namespace, (f"{namespace}:{p.name}" if namespace else p.name), p
+
+
+def patterns_with_pk():
+    return [(ns, name, p) for ns, name, p in url_patterns() if p.pattern.converters or p.pattern.regex.groupindex]
+
+
+def test_every_url_with_a_pk_is_covered():
+    missing = [f"{name or '(unnamed)'} [{p.pattern}]" for ns, name, p in patterns_with_pk()
+               if ns not in EXCLUDED_NAMESPACES and name not in PK_FACTORY]
+    assert not missing, ("URL patterns taking a pk that tests/security/test_access.py does not cover; add them "
+                         "to PK_FACTORY with a rightful user: " + ", ".join(missing))
+    stale = set(PK_FACTORY) - {name for _ns, name, _p in patterns_with_pk()}
+    assert not stale, f"PK_FACTORY names URLs that no longer exist: {sorted(stale)}"
+
+
+def _request(client, method, url):
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def test_anonymous_is_sent_to_login(scene):
+    client = Client()
+    for name, (kwargs, rightful, methods) in PK_FACTORY.items():
+        url = reverse(name, kwargs=kwargs(scene))
+        for method in ("GET", "POST"):
+            response = _request(client, method, url)
+            if rightful is None:       # the public verification page: read-only, any method shows it
+                assert response.status_code in (200, 405), (name, method)
+                continue
+            assert response.status_code in (302, 404, 405), (name, method, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("login")), (name, method, response["Location"])
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    charlie = Client()
+    charlie.force_login(scene.w.charlie)
+    assert charlie.get(reverse("admin:index")).status_code == 302          # not staff: the admin login
+
+
+def test_outsider_gets_404_never_the_data(scene):
+    """charlie (officer of UBND huyện Cao Lộc) tries everything of the other units."""
+    client = Client()
+    client.force_login(scene.w.charlie)
+    secrets = ["Nguyễn Văn Bình", "020123456789", "Trần Thị Hoa", "2345/QĐ-UBND"]
+    for name, (kwargs, rightful, methods) in PK_FACTORY.items():
+        if rightful is None:
+            continue
+        url = reverse(name, kwargs=kwargs(scene))
+        for method in ("GET", "POST"):
+            response = _request(client, method, url)
+            assert response.status_code in (403, 404, 405), (name, method, response.status_code)
+            if not getattr(response, "streaming", False):
+                body = response.content.decode(errors="replace")
+                for secret in secrets:
+                    assert secret not in body, (name, method, secret)
+
+
+def test_rightful_user_is_served(scene):
+    """The user who handles the object gets the page (GET), and a POST is handled, not refused as
+    unknown. POSTs go last: they may change the state."""
+    clients = {}
+
+    def client_for(user):
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
+        return clients[user.pk]
+
+    for wanted in ("GET", "POST"):
+        for name, (kwargs, rightful, methods) in PK_FACTORY.items():
+            if wanted not in methods:
+                continue
+            url = reverse(name, kwargs=kwargs(scene))
+            client = client_for(rightful(scene)) if rightful else Client()
+            response = _request(client, wanted, url)
+            if wanted == "GET":
+                assert response.status_code == 200, (name, response.status_code)
+            else:
+                assert response.status_code in (200, 302, 400, 409), (name, response.status_code)
