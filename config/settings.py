@@ -191,7 +191,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"khenthuong": {"level": "INFO"}},
+    "loggers": {
+        "khenthuong": {"level": "INFO"},
+        "huey": {"level": "INFO", "propagate": False},  # the consumer logs through its own handler
+    },
 }
 
 # Certificates (certificates/): the signing identity (PEM files; empty: a self-signed demo identity
