@@ -1,12 +1,16 @@
 """The award path as a viewflow Flow. The dossier's FSM status is the single source of truth: after
 every human task the flow routes to the task for the status the dossier now has."""
 
+from contextlib import contextmanager
+
+from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
+from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
@@ -67,12 +71,32 @@ class StepTask(flow.View):
             yield Edge(src=self, dst=node, edge_class="cond_true")
 
 
+class DossierProcessLock(SelectForUpdateLock):
+    """viewflow's select_for_update lock on the process row (NOWAIT). Inside a path service's
+    transaction it takes the row lock directly: no savepoint and no back-off, because a refusal
+    must roll the whole service back anyway (it becomes the user's "someone else is working on
+    this dossier" message), and the dossier row lock already orders the services."""
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        if not transaction.get_connection().in_atomic_block:
+            with super().__call__(flow_class, process_pk):
+                yield
+            return
+        try:
+            (flow_class.process_class._default_manager.filter(pk=process_pk)
+             .select_for_update(nowait=self.nowait).exists())
+        except DatabaseError:
+            raise FlowLockFailed(f"Lock failed for {flow_class}") from None
+        yield
+
+
 class DossierFlow(flow.Flow):
     """Quy trình xét khen thưởng: the unit prepares, reviewers appraise, the leader decides."""
 
     process_class = DossierProcess
     task_class = DossierTask
-    lock_impl = SelectForUpdateLock(nowait=True, attempts=3)
+    lock_impl = DossierProcessLock(nowait=True, attempts=3)
     process_title = "Hồ sơ đề nghị khen thưởng"
 
     start = flow.StartHandle(this.start_dossier).Next(this.proposal)

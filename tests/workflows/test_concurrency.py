@@ -63,3 +63,41 @@ def test_two_appraisers_at_once_one_wins(world, in_window, second):
     open_tasks = list(DossierTask.objects.filter(dossier=dossier, status__in=ACTIVE))
     assert len(open_tasks) == 1
     assert Membership.objects.filter(role=Role.APPRAISER).count() == 2
+
+
+def test_process_row_held_elsewhere_gives_a_clear_conflict(world, in_window):
+    """Something outside the services (an admin, a viewflow view) holds the flow's process lock:
+    the service refuses at once with a message, and nothing of its work remains."""
+    from dossiers.errors import Conflict
+    dossier = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.unit,
+                                      actor=world.alice)
+    add_nominees(dossier, world.alice, collectives=[world.unit])
+    dossier = walk(dossier, Actors(officer=world.alice, head=world.henry), until=DossierStatus.SUBMITTED)
+    process_id = DossierTask.objects.filter(dossier=dossier).values_list("process_id", flat=True).first()
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        from django.db import transaction
+
+        from viewflow.workflow.models import Process
+        try:
+            with transaction.atomic():
+                Process.objects.select_for_update().filter(pk=process_id).exists()
+                held.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(Conflict) as err:
+            services.dossier_approve_step(dossier=dossier, actor=world.bob)
+        assert "Người khác đang xử lý" in str(err.value)
+    finally:
+        release.set()
+        thread.join(30)
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.SUBMITTED
+    assert not DossierEvent.objects.filter(dossier=dossier, from_status=DossierStatus.SUBMITTED).exists()
+    assert services.dossier_approve_step(dossier=dossier, actor=world.bob).status == DossierStatus.APPRAISED
