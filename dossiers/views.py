@@ -245,7 +245,10 @@ def document_view(request, document_pk):
         raise Http404 from None
     except FileNotFoundError:
         raise Http404 from None
-    disposition = "attachment" if request.GET.get("download") else "inline"
+    # Inline only what the browser can merely display (the preview); Word files and anything else
+    # are downloads, never opened by the browser in the site's origin.
+    displayable = document.content_type == "application/pdf" or document.content_type.startswith("image/")
+    disposition = "attachment" if request.GET.get("download") or not displayable else "inline"
     response = FileResponse(handle, content_type=document.content_type)
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(document.original_name)}"
     response["Cache-Control"] = "private, no-store"
