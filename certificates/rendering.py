@@ -20,6 +20,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from dossiers.text import in_official_language
+
 from .layouts import GIAY_KHEN, certificate_kind, layout_for
 
 FONT_DIR = settings.BASE_DIR / "static" / "fonts"
@@ -276,6 +278,7 @@ def render_workers() -> int:
     return max(1, int(getattr(settings, "CERTIFICATES_RENDER_WORKERS", min(2, os.cpu_count() or 1))))
 
 
+@in_official_language
 def certificates_pdf(decision, certificates=None, *, blank: bool = False, workers: int | None = None,
                      chunk_size: int | None = None, progress: Callable[[int], None] | None = None) -> bytes:
     """All certificates of a decision (or the given ones) in one PDF, one page each. `progress` is called
@@ -385,6 +388,7 @@ def decision_context(decision) -> dict:
     }
 
 
+@in_official_language
 def decision_pdf(decision) -> bytes:
     return _weasy(render_to_string("certificates/decision.html", decision_context(decision)))
 

@@ -12,6 +12,7 @@ from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import AwardForm, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role
 from dossiers.rules import is_admin, roles_at
 from dossiers.services import lock_dossier, record_event
+from dossiers.text import in_official_language
 
 from .models import Certificate, Decision, DecisionStatus, RegisterCounter
 
@@ -32,6 +33,7 @@ def place_of(unit) -> str:
     return name
 
 
+@in_official_language
 def achievement_line(award_form: AwardForm) -> str:
     return _("Đã có thành tích xuất sắc trong phong trào thi đua “%(title)s”") % {"title": award_form.campaign.title}
 

@@ -29,6 +29,7 @@ from dossiers.models import (
 )
 from dossiers.rules import roles_at
 from dossiers.services import lock_dossier, record_event
+from dossiers.text import in_official_language
 
 from .flows import ACTIVE
 from .models import (
@@ -331,6 +332,7 @@ def apology_context(letter: ApologyLetter) -> dict:
     }
 
 
+@in_official_language
 def apology_pdf(letter: ApologyLetter) -> bytes:
     from weasyprint import HTML
 

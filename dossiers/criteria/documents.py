@@ -16,6 +16,7 @@ from dossiers.models import (
 )
 from dossiers.rules import can_view_dossier, is_unit_member
 from dossiers.services import lock_dossier, record_event
+from dossiers.text import in_official_language
 
 from .metrics import can_import
 from .models import METRICS, ReportDraft
@@ -119,6 +120,7 @@ def form07_context(nominee: Nominee) -> dict:
     }
 
 
+@in_official_language
 def form07_pdf(*, nominee: Nominee, actor) -> bytes:
     if not can_view_dossier(actor, nominee.dossier):
         raise NotPermitted()
@@ -187,6 +189,7 @@ def appraisal_context(campaign) -> dict:
     }
 
 
+@in_official_language
 def proposal_pdf(*, campaign, actor) -> bytes:
     """Tờ trình of the appraising unit to the deciding authority, with the list attached."""
     if not can_import(actor, campaign):
@@ -194,6 +197,7 @@ def proposal_pdf(*, campaign, actor) -> bytes:
     return render_pdf("criteria/pdf/to_trinh.html", appraisal_context(campaign))
 
 
+@in_official_language
 def consolidated_pdf(*, campaign, actor) -> bytes:
     if not can_import(actor, campaign):
         raise NotPermitted()
