@@ -22,7 +22,9 @@ from .models import Certificate, RenderStatus
 def verify(request, token: str):
     """Public, no login: what the certificate prints, whether it is valid, and the signature check.
     Nothing else (no CCCD, no birth date, no dossier)."""
-    certificate = selectors.certificate_by_token(token)
+    # Tokens are short URL-safe strings; anything else (a NUL byte breaks the PostgreSQL query) is unknown.
+    valid = len(token) <= 32 and all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in token)
+    certificate = selectors.certificate_by_token(token) if valid else None
     if certificate is None:
         return render(request, "certificates/verify.html", {"certificate": None}, status=404)
     decision = certificate.decision
