@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
-from dossiers.errors import Conflict, DossierError, InvalidInput
+from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
 from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Step, Unit
 from dossiers.rules import can_act
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
@@ -210,6 +210,7 @@ def review(request, pk):
             except DossierError as exc:
                 return _render_review(request, dossier, documents, status=409, posted=request.POST,
                                       **error_overrides(exc))
+            messages.error(request, NotPermitted().message)    # may see the dossier, may not act on it
         return redirect(dossier_url(dossier))
     if request.method == "GET":
         return _render_review(request, dossier, documents)
