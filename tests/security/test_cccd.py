@@ -100,3 +100,23 @@ def test_dossier_page_shows_the_cccd_only_masked(scene):
         body = response.content.decode()
         assert "Nguyễn Văn Bình" in body
         assert CCCD not in body, user.username
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN HOLE, outside this audit's files (dossiers/services/nominees.py, "
+                   "dossiers/criteria/services.py): a CCCD typed by another unit returns the stored person's "
+                   "name and the unit that proposed them")
+def test_typing_a_cccd_does_not_reveal_who_holds_it(scene, time_machine):
+    """charlie (UBND huyện Cao Lộc) types the CCCD of Sở Tư pháp's nominee with another name. The
+    refusal names "Nguyễn Văn Bình" and "hồ sơ số 1 (Sở Tư pháp)": a lookup of anyone's name and
+    award proposals by CCCD, to any unit officer."""
+    from tests.deadlines.helpers import at
+    from workflows import services
+
+    time_machine.move_to(at(2023, 12, 5, 9, 0), tick=False)
+    w = scene.w
+    mine = services.dossier_create(campaign=w.campaign, award_form=w.form, unit=w.other, actor=w.charlie)
+    response = _client(w.charlie).post(reverse("dossiers:nominee_add", args=[mine.pk]), {
+        "kind": "individual", "full_name": "Ai Đó", "citizen_id": CCCD})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Nguyễn Văn Bình" not in body and f"hồ sơ số {scene.decided.pk} (" not in body
