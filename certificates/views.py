@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dossiers.errors import DossierError
 from dossiers.models import Role
 from dossiers.rules import roles_at
+from dossiers.views import xlsx_without_formulas
 
 from . import rendering, selectors, services, signing
 from .models import Certificate, RenderStatus
@@ -105,7 +106,7 @@ def certificates_pdf(request, pk: int):
 @login_required
 def awardees_xlsx(request, pk: int):
     decision = _decision_or_404(request, pk)
-    response = HttpResponse(rendering.awardees_xlsx(decision),
+    response = HttpResponse(xlsx_without_formulas(rendering.awardees_xlsx(decision)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="danh-sach-{_slug(decision.number)}.xlsx"'
     return response
