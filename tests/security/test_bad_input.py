@@ -132,3 +132,12 @@ def test_targeted_bad_values(scene, time_machine):
     assert response.status_code < 500
     response = alice.get(reverse("dossiers:person_lookup", args=[draft]), {"cccd": "0" * 5000})
     assert response.status_code == 200 and response.json() == {"found": False}
+
+
+def test_oversized_requests_are_400(scene):
+    client = _client(scene.w.alice)
+    url = reverse("dossiers:nominee_add", args=[scene.draft.pk])
+    response = client.post(url, {f"f{i}": "x" for i in range(1500)})           # > DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert response.status_code == 400
+    response = client.post(url, {"full_name": "x" * (3 * 1024 * 1024)})        # > DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert response.status_code == 400
