@@ -4,6 +4,7 @@ a DossierError comes back as a message on the same page with the user's input ke
 
 import datetime as dt
 import logging
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
 from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Step, Unit
-from dossiers.rules import can_act
+from dossiers.rules import can_act, can_view_dossier
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
 
 from . import selectors, services
@@ -177,7 +178,13 @@ def _forward_selected(request, filters):
     if not ids:
         return _render_inbox(request, filters, status=400, error=_("Hãy chọn ít nhất một hồ sơ để chuyển tiếp."))
     forwarded, failures = [], []
-    for dossier in Dossier.objects.filter(pk__in=ids).select_related("campaign", "award_form", "unit"):
+    found = {d.pk: d for d in Dossier.objects.filter(pk__in=ids).select_related("campaign", "award_form", "unit")}
+    for pk in ids:
+        dossier = found.get(pk)
+        if dossier is None or not can_view_dossier(request.user, dossier):
+            # another unit's dossier is not found, never named (its unit would leak)
+            failures.append((SimpleNamespace(pk=pk, unit=None), _("Không tìm thấy hồ sơ.")))
+            continue
         step = dossier.current_step
         try:
             if step not in REVIEW_STEPS or not can_act(request.user, dossier, step):

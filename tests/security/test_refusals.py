@@ -41,3 +41,23 @@ def test_may_see_but_not_act(scene, time_machine):
         assert DossierEvent.objects.count() == events, (user.username, name)
     s.decision.refresh_from_db()
     assert not s.decision.is_revoked
+
+
+def test_bulk_forward_does_not_name_another_units_dossier(scene):
+    """The inbox's "forward selected" listed every posted id it could not forward with its unit:
+    charlie could learn which unit owns dossier #n by posting ids."""
+    s, w = scene, scene.w
+    client = Client()
+    client.force_login(w.charlie)
+    events = DossierEvent.objects.count()
+    response = client.post(reverse("workflows:inbox"), {"dossier": [s.decided.pk, s.late.pk, s.draft.pk]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    for name in ("Sở Tư pháp", "Sở Y tế"):
+        assert name not in body, name
+    assert DossierEvent.objects.count() == events
+    assert body.count("Không tìm thấy hồ sơ.") == 3
+    # nora (Sở Nội vụ, on its path) may see the late dossier: she is told why, with its unit
+    client.force_login(w.nora)
+    body = client.post(reverse("workflows:inbox"), {"dossier": [s.late.pk]}).content.decode()
+    assert "Sở Y tế" in body and "Bạn không xử lý hồ sơ này ở bước hiện tại." in body
