@@ -306,12 +306,12 @@ def dossier_link(dossier_id: int) -> str:
     return reverse("criteria:dossier", args=[dossier_id])
 
 
-def nominee_checks(*, dossier: Dossier, nominee: Nominee) -> list[NomineeWarning]:
+def nominee_checks(*, dossier: Dossier, nominee: Nominee, actor=None) -> list[NomineeWarning]:
     """Called by dossiers.services.nominee_add inside its transaction, after the nominee row exists.
     Refuses (rolling the addition back) a nominee under a pending discipline record or already
     proposed in this campaign; records a warning when the same achievement was proposed in another
     campaign whose competition period overlaps this one. Warnings are also set on
-    `nominee.award_warnings`."""
+    `nominee.award_warnings`. Another unit's dossier is named only to those who may see it."""
     campaign = dossier.campaign
     if nominee.kind == NomineeKind.COLLECTIVE:
         ids = related_unit_ids(nominee.unit)
@@ -322,12 +322,16 @@ def nominee_checks(*, dossier: Dossier, nominee: Nominee) -> list[NomineeWarning
         discipline = DisciplineRecord.objects.filter(person_id=nominee.person_id, closed_on__isnull=True)
     record = discipline.first()
     if record is not None:
-        raise UnderDiscipline(_("%(name)s đang có hồ sơ kỷ luật chưa kết thúc (%(what)s, từ %(on)s): không được đề "
-                                "nghị khen thưởng.") % {"name": nominee.name, "what": record.description,
-                                                         "on": date_format(record.opened_on, "d/m/Y")})
+        # The record's content is personal data: it is not repeated to the proposing unit.
+        raise UnderDiscipline(_("%(name)s đang trong thời gian xem xét hoặc thi hành kỷ luật: chưa được đề nghị "
+                                "khen thưởng. Liên hệ cơ quan thi đua - khen thưởng để biết thêm.")
+                              % {"name": nominee.name})
     others = (Nominee.objects.filter(subject).exclude(dossier=dossier)
               .exclude(dossier__status=DossierStatus.WITHDRAWN).select_related("dossier__campaign", "dossier__unit"))
     same = others.filter(dossier__campaign=campaign).first()
+    if same is not None and actor is not None and not can_view_dossier(actor, same.dossier):
+        raise DuplicateNominee(_("%(name)s đã được một đơn vị khác đề nghị trong đợt thi đua này: một thành tích "
+                                 "chỉ được đề nghị một lần.") % {"name": nominee.name})
     if same is not None:
         raise DuplicateNominee(_("%(name)s đã được đề nghị trong hồ sơ số %(pk)s (%(unit)s) của đợt thi đua này: "
                                  "một thành tích chỉ được đề nghị một lần.") % {

@@ -1,6 +1,6 @@
 import datetime as dt
+import unicodedata
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,15 @@ from ..models import (
 from .common import lock_dossier, record_event, require_unit_editor
 
 NOMINEE_EDIT_STATUSES = [DossierStatus.DRAFT, DossierStatus.RETURNED]
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names compared without case, spacing or diacritics ("Nguyen Van An" = "Nguyễn Văn An")."""
+    def fold(name: str) -> str:
+        name = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+        return " ".join("".join(c for c in name if not unicodedata.combining(c)).lower().split())
+
+    return fold(a) == fold(b)
 
 
 @transaction.atomic
@@ -34,6 +43,10 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
                 raise InvalidInput(_("Số CCCD “%(id)s” không hợp lệ: cần đúng 12 chữ số.") % {"id": citizen_id})
             person, created = Person.objects.get_or_create(
                 citizen_id=citizen_id, defaults={"full_name": full_name, "birth_date": birth_date})
+            if not created and not same_name(person.full_name, full_name):
+                # Say nothing of who holds this CCCD: a CCCD must not be a way to look people up.
+                raise InvalidInput(_("Số CCCD %(id)s đã được ghi nhận với một họ tên khác. Kiểm tra lại số CCCD "
+                                     "và họ tên.") % {"id": citizen_id})
         else:
             person = Person.objects.create(full_name=full_name, birth_date=birth_date)
         unit = None
@@ -48,7 +61,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
         raise InvalidInput(_("Đối tượng này đã có trong hồ sơ.")) from None
     from ..criteria.services import nominee_checks  # duplicates, discipline; warnings on nominee.award_warnings
 
-    nominee_checks(dossier=dossier, nominee=nominee)
+    nominee_checks(dossier=dossier, nominee=nominee, actor=actor)
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Thêm %(name)s") %
                  {"name": nominee.name}, data={"nominee": nominee.pk, "action": "add"})
     return nominee

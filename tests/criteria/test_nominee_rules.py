@@ -4,6 +4,7 @@ import pytest
 
 from dossiers.criteria.errors import DuplicateNominee, UnderDiscipline
 from dossiers.criteria.models import DisciplineRecord, NomineeWarning
+from dossiers.errors import DossierError
 from dossiers.models import Membership, Nominee, Person, Role, Unit
 from dossiers.services import nominee_add
 from dossiers.setup import provincial_campaign
@@ -25,8 +26,15 @@ def test_same_unit_twice_in_one_campaign_is_refused_with_the_other_number(world,
     second = dossier_of(world, world.other, world.charlie)
     with pytest.raises(DuplicateNominee) as caught:
         nominee_add(dossier=second, actor=world.charlie, kind="collective", unit=world.unit)
-    assert f"hồ sơ số {first.pk}" in str(caught.value)
+    # another unit's dossier is not named to charlie, who may not see it
+    assert "một đơn vị khác" in str(caught.value) and f"hồ sơ số {first.pk}" not in str(caught.value)
     assert not second.nominees.exists()
+    # the unit's own other dossier (another award form) is named, with its number
+    own = wf.dossier_create(campaign=world.campaign, award_form=world.agency_form(), unit=world.unit,
+                            actor=world.alice)
+    with pytest.raises(DuplicateNominee) as caught:
+        nominee_add(dossier=own, actor=world.alice, kind="collective", unit=world.unit)
+    assert f"hồ sơ số {first.pk}" in str(caught.value)
 
 
 def test_same_person_by_citizen_id_twice_in_one_campaign_is_refused(world, in_window):
@@ -35,7 +43,12 @@ def test_same_person_by_citizen_id_twice_in_one_campaign_is_refused(world, in_wi
     second = dossier_of(world, world.other, world.charlie)
     with pytest.raises(DuplicateNominee):
         nominee_add(dossier=second, actor=world.charlie, kind="individual",
-                    full_name="Nguyen Van An (viết sai)", citizen_id=AN["citizen_id"])
+                    full_name="Nguyen Van An", citizen_id=AN["citizen_id"])
+    # a CCCD typed with another person's name is refused without saying whose it is
+    with pytest.raises(DossierError) as caught:
+        nominee_add(dossier=second, actor=world.charlie, kind="individual", full_name="Ai Đó",
+                    citizen_id=AN["citizen_id"])
+    assert AN["full_name"] not in str(caught.value)
     # the same name without the CCCD is another person: names are never matched
     nominee_add(dossier=second, actor=world.charlie, kind="individual", full_name=AN["full_name"])
     assert Person.objects.filter(full_name=AN["full_name"]).count() == 2

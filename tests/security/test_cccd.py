@@ -106,9 +106,6 @@ def test_dossier_page_shows_the_cccd_only_masked(scene):
     assert response.status_code == 200 and CCCD not in _pdf_text(response.content).replace(" ", "")
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN HOLE, outside this audit's files (dossiers/services/nominees.py, "
-                   "dossiers/criteria/services.py): a CCCD typed by another unit returns the stored person's "
-                   "name and the unit that proposed them")
 def test_typing_a_cccd_does_not_reveal_who_holds_it(scene, time_machine):
     """charlie (UBND huyện Cao Lộc) types the CCCD of Sở Tư pháp's nominee with another name. The
     refusal names "Nguyễn Văn Bình" and "hồ sơ số 1 (Sở Tư pháp)": a lookup of anyone's name and
