@@ -112,44 +112,44 @@ def complete_steps(request, pk):
     return redirect(dossier_url(dossier))
 
 
-@login_required
-@require_POST
-def dossier_submit(request, pk):
+def _path_action(request, pk, act, success: str, **keep):
+    """One move along the path from the dossier page: the service does the work; a refusal comes
+    back on the same page with what was typed (`keep`) still in the form."""
     dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
     try:
         check_seen_status(request, dossier)
-        services.dossier_submit(dossier=dossier, actor=request.user, comment=request.POST.get("comment", ""))
+        act(dossier)
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
-    messages.success(request, _("Đã ký và gửi hồ sơ để thẩm định."))
+        return render_dossier(request, dossier, status=400, **keep, **error_overrides(exc))
+    messages.success(request, success)
     return redirect(dossier_url(dossier))
+
+
+@login_required
+@require_POST
+def dossier_submit(request, pk):
+    comment = request.POST.get("comment", "")
+    return _path_action(request, pk, lambda d: services.dossier_submit(dossier=d, actor=request.user,
+                                                                      comment=comment),
+                        _("Đã ký và gửi hồ sơ để thẩm định."))
 
 
 @login_required
 @require_POST
 def dossier_resubmit(request, pk):
-    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
-    try:
-        check_seen_status(request, dossier)
-        services.dossier_resubmit(dossier=dossier, actor=request.user, comment=request.POST.get("comment", ""))
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
-    messages.success(request, _("Đã gửi lại hồ sơ đã bổ sung."))
-    return redirect(dossier_url(dossier))
+    comment = request.POST.get("comment", "")
+    return _path_action(request, pk, lambda d: services.dossier_resubmit(dossier=d, actor=request.user,
+                                                                        comment=comment),
+                        _("Đã gửi lại hồ sơ đã bổ sung."))
 
 
 @login_required
 @require_POST
 def dossier_withdraw(request, pk):
-    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
-    try:
-        check_seen_status(request, dossier)
-        services.dossier_withdraw(dossier=dossier, actor=request.user, reason=request.POST.get("reason", ""))
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=400, withdraw_reason=request.POST.get("reason", ""),
-                              **error_overrides(exc))
-    messages.success(request, _("Đã rút hồ sơ."))
-    return redirect(dossier_url(dossier))
+    reason = request.POST.get("reason", "")
+    return _path_action(request, pk, lambda d: services.dossier_withdraw(dossier=d, actor=request.user,
+                                                                        reason=reason),
+                        _("Đã rút hồ sơ."), withdraw_reason=reason)
 
 
 # --- reviewers ------------------------------------------------------------------------------------
