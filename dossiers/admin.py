@@ -122,26 +122,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class NomineeInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their dossier, written only by services."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NomineeInline(ReadOnlyInline):
     model = Nominee
-    extra = 0
     fields = ["kind", "unit", "person", "position", "votes_for", "outcome"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = DossierEvent
-    extra = 0
     fields = ["created_at", "actor", "kind", "from_status", "to_status", "comment"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Dossier)
