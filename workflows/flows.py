@@ -36,13 +36,21 @@ class StepActivation(ViewActivation):
         task.dossier = dossier
         step = flow_task.dossier_step
         now = timezone.now()
+        working = calendar.current()
         if step == REVISION:
             task.step, task.unit_id, task.role = REVISION, dossier.unit_id, Role.UNIT_OFFICER
             task.due_at = getattr(dossier, "_unit_due_at", None)
+            days = None
+            if task.due_at is not None:
+                days = working.working_days_between(timezone.localdate(now), timezone.localdate(task.due_at))
         else:
             task.step, task.unit_id, task.role = step, dossier.acting_unit_id(step), STEP_ROLE[step]
             days = getattr(dossier, "_resume_days", None)
-            task.due_at = calendar.due_at(now, dossier.lead_days(step) if days is None else days)
+            days = dossier.lead_days(step) if days is None else days
+            task.due_at = working.due_at(now, days)
+        if task.due_at is not None:
+            # what the due date counts, so a calendar change or `deadlines_repair` can count it again
+            task.data = {**task.data, "working_days": days, "counted_from": now.isoformat()}
         task.save()
         task.previous.add(prev_activation.task)
         return cls(task)

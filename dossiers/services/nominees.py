@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import InvalidInput
 from ..models import (
-    CouncilMeeting, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
+    CouncilMeeting, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_problem,
 )
 from .common import lock_dossier, record_event, require_unit_editor
 
@@ -39,8 +39,9 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
             raise InvalidInput(_("Hãy nhập họ và tên cá nhân được đề nghị."))
         citizen_id = citizen_id.strip()
         if citizen_id:
-            if not citizen_id_ok(citizen_id):
-                raise InvalidInput(_("Số CCCD “%(id)s” không hợp lệ: cần đúng 12 chữ số.") % {"id": citizen_id})
+            problem = citizen_id_problem(citizen_id, birth_date)
+            if problem:
+                raise InvalidInput(problem)
             person, created = Person.objects.get_or_create(
                 citizen_id=citizen_id, defaults={"full_name": full_name, "birth_date": birth_date})
             if not created and not same_name(person.full_name, full_name):
