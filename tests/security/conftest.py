@@ -14,7 +14,7 @@ from workflows.models import ApologyLetter, LateExplanation, Notification
 from workflows.walk import Actors, add_nominees, prepare, walk
 from tests.deadlines.helpers import at, open_task, set_lead
 
-CCCD = "020123456789"
+CCCD = "020080456789"  # a man born in 1980 (century digit 0, year 80), as his birth date says
 
 
 def committed(fn, *args, **kwargs):
