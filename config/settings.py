@@ -287,6 +287,7 @@ AXES_LOCKOUT_CALLABLE = "ops.accounts.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = True
+AXES_SENSITIVE_PARAMETERS = []  # log the username and client of a failure (the password never)
 AXES_USERNAME_FORM_FIELD = "username"
 # Behind DJANGO_BEHIND_PROXY the client address is the one the proxy appends to X-Forwarded-For.
 if env_bool("DJANGO_BEHIND_PROXY", False):
