@@ -6,6 +6,8 @@ same page through `render_dossier`."""
 import logging
 from urllib.parse import quote
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 from . import selectors, services
 from .errors import Conflict, DossierError, NotPermitted
@@ -221,6 +224,8 @@ def _invalid_upload(form) -> DossierError:
 
 @login_required
 @require_GET
+@xframe_options_sameorigin  # the preview <iframe> of the dossier and review pages (same origin only);
+@csp_replace({"frame-ancestors": [SELF]})  # the site-wide policy says frame-ancestors 'none'
 def document_view(request, document_pk):
     """The file itself, inline (PDF preview in the page) or as a download, only to those who may see
     the dossier; every opening is logged."""
