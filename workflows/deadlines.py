@@ -378,7 +378,7 @@ def expected_due(task: DossierTask, working: calendar.Calendar) -> dt.datetime |
             if resumed and (task.created - resumed.resolved_at).total_seconds() < 60:
                 days = resumed.reviewer_days_left
             else:
-                days = dossier.lead_days(Step(task.step))
+                days = dossier.step_config(task.step).lead_days
     return working.due_at(start, int(days))
 
 
