@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.models import Dossier, DossierStatus, NomineeKind, Step, Unit
+from dossiers.samples import MINIMAL_PDF
 from dossiers.services import council_record, document_upload, nominee_add
 from dossiers.setup import document_types
 
 from . import services
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def pdf(name: str) -> SimpleUploadedFile:
