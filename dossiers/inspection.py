@@ -13,6 +13,7 @@ keep and to show. Each refusal names the problem in Vietnamese (InvalidInput).
 """
 
 import logging
+import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -289,6 +290,22 @@ def _check_doc(uploaded, name: str) -> None:
 
 # --- Images ------------------------------------------------------------------------------------
 
+_TRUNCATED_FLAG = threading.Lock()
+
+
+def _load_strictly(image) -> None:
+    """Decode the whole image, a truncated one being an error. WeasyPrint sets Pillow's process-wide
+    LOAD_TRUNCATED_IMAGES when it is imported; it is turned off for this decode only."""
+    from PIL import ImageFile
+
+    with _TRUNCATED_FLAG:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
 def _check_image(uploaded, name: str) -> None:
     from PIL import Image, UnidentifiedImageError
 
@@ -301,10 +318,14 @@ def _check_image(uploaded, name: str) -> None:
                 raise InvalidInput(_("Tệp “%(name)s” là ảnh %(w)s × %(h)s điểm ảnh, vượt giới hạn %(max)s triệu "
                                      "điểm ảnh.") % {"name": name, "w": width, "h": height,
                                                       "max": max_pixels // 1_000_000})
+            if image.format == "PNG":
+                image.verify()           # every chunk's CRC, up to IEND
+                uploaded.seek(0)
+                image = Image.open(uploaded, formats=("PNG",))
             if image.format == "JPEG":
                 # Decode every byte of the entropy-coded data, at 1/8 scale to bound memory.
                 image.draft(image.mode, (max(width // 8, 1), max(height // 8, 1)))
-            image.load()
+            _load_strictly(image)
     except InvalidInput:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError, EOFError):

@@ -276,6 +276,8 @@ def test_real_images_are_accepted_but_not_previewed(world, dossier, name, fmt):
     ("anh.jpg", image("JPEG", (300, 300))[:300]),
 ], ids=["png-header-only", "png-truncated", "jpeg-truncated"])
 def test_broken_images_are_refused(world, dossier, name, content):
+    import weasyprint  # noqa: F401  (it turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process)
+
     assert "ảnh bị hỏng hoặc không đầy đủ" in refused(world, dossier, name, content)
 
 
