@@ -119,6 +119,11 @@ MEDIA_URL = "/media/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 # Let Django stream large uploads to disk; the service enforces the limit with a clear message.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A full disk while a large upload is received is reported to the upload view (a clear message).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "dossiers.uploadhandlers.TemporaryFileUploadHandlerReportingDiskErrors",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Deep checks of uploads (dossiers/inspection.py): zip bombs in Word files, image sizes, PDF objects.
 UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_DOCX_MAX_UNCOMPRESSED_MB", 200) * 1024 * 1024

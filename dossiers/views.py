@@ -24,6 +24,7 @@ from .models import (
     UNIT_EDITABLE_STATUSES, Document, DocumentType, DossierStatus, Nominee, Role, Step,
 )
 from .rules import can_act, roles_at
+from .services.documents import receiving_failed
 from .services.nominees import NOMINEE_EDIT_STATUSES
 
 log = logging.getLogger("khenthuong.web")
@@ -195,6 +196,9 @@ def document_upload(request, pk):
     JavaScript the same form posts normally and the page comes back."""
     dossier = selectors.visible_dossier_or_404(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
+    received_error = getattr(request, "upload_error", None)   # set by dossiers.uploadhandlers
+    if received_error is not None:
+        return _upload_refused(request, dossier, receiving_failed(received_error))
     try:
         if not form.is_valid():
             raise _invalid_upload(form)

@@ -47,7 +47,9 @@ def document_upload(*, dossier: Dossier, actor, file, document_type: DocumentTyp
     file; a failure after the write deletes the written file. Only a rollback of a transaction
     the caller opened around this one can leave a file without a row: `storage_orphans` finds it.
     """
-    _check_upload_allowed(dossier=dossier, actor=actor, document_type=document_type, nominee=nominee)
+    # Checked on the current row (not the caller's copy) before the file is read; again under the lock.
+    current = Dossier.objects.select_related("award_form").get(pk=dossier.pk)
+    _check_upload_allowed(dossier=current, actor=actor, document_type=document_type, nominee=nominee)
     name = clean_filename(file.name)
     if not name:
         raise InvalidInput(_("Tệp tải lên không có tên."))
@@ -90,6 +92,15 @@ def _store(file, name: str, field) -> str:
         raise ServiceUnavailable(_("Không lưu được tệp “%(name)s”: kho lưu trữ hồ sơ đang gặp sự cố. Tệp chưa "
                                    "được lưu và hồ sơ không thay đổi; vui lòng thử lại sau ít phút.")
                                  % {"name": clean_filename(file.name)}) from exc
+
+
+def receiving_failed(exc: OSError) -> ServiceUnavailable:
+    """The refusal for an upload the server could not even receive (its temporary file failed)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull(_("Máy chủ đã hết dung lượng lưu trữ nên chưa nhận được tệp. Tệp chưa được lưu và hồ "
+                             "sơ không thay đổi; vui lòng báo quản trị hệ thống rồi thử lại sau."))
+    return ServiceUnavailable(_("Máy chủ không nhận được tệp (lỗi ghi tệp tạm). Tệp chưa được lưu; vui lòng thử "
+                                "lại sau."))
 
 
 def discard_stored(name: str) -> None:

@@ -207,3 +207,50 @@ def test_storage_orphans_reports_missing_and_wrong_size_files(world, dossier, se
     assert f"missing: document {first.pk}" in text
     assert f"wrong size: document {second.pk}" in text and f"(100 bytes, {len(PDF)} recorded)" in text
     assert "1 documents missing their file, 1 with a wrong size" in text
+
+
+class _FullDiskFile:
+    """A real temporary file on a disk with 64 KiB left: writes past that raise ENOSPC."""
+
+    def __init__(self, file):
+        self._file, self._written = file, 0
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+    def write(self, data):
+        if self._written + len(data) > 64 * 1024:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._written += len(data)
+        return self._file.write(data)
+
+
+from dossiers.uploadhandlers import TemporaryFileUploadHandlerReportingDiskErrors  # noqa: E402
+
+
+class FullTempDiskHandler(TemporaryFileUploadHandlerReportingDiskErrors):
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.file.file = _FullDiskFile(self.file.file)
+
+
+def test_disk_full_while_receiving_the_upload_is_507_json_not_500(world, dossier, settings, tmp_path):
+    """A large upload is streamed to a temporary file while the CSRF check reads the form, before
+    the view runs: a full disk there is reported by the view like any storage fault."""
+    temp = tmp_path / "upload-tmp"
+    temp.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(temp)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    settings.FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler",
+                                     f"{__name__}.FullTempDiskHandler"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.alice)
+    client.get(reverse("dossiers:detail", args=[dossier.pk]))
+    response = client.post(
+        reverse("dossiers:upload", args=[dossier.pk]),
+        {"document_type": "to-trinh", "file": SimpleUploadedFile("to-trinh.pdf", BIG_PDF),
+         "csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+        headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 507, response.content[:300]
+    assert "hết dung lượng" in response.json()["error"]
+    assert (Document.objects.count(), media_files(settings), list(temp.iterdir())) == (0, [], [])
