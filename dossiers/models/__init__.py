@@ -1,5 +1,5 @@
 from .campaigns import (  # noqa: F401
-    STEP_ORDER, STEP_ROLE, UNIT_STEPS, AwardForm, Campaign, CampaignTarget, DocumentRequirement,
+    REQUIRED_STEPS, STEP_ORDER, STEP_ROLE, UNIT_STEPS, AwardForm, Campaign, CampaignTarget, DocumentRequirement,
     DocumentType, RequirementScope, Step, StepRule, local_day_end, local_day_start,
 )
 from .dossiers import (  # noqa: F401
