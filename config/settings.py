@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "huey.contrib.djhuey",
+    "outbox",
     "dossiers",
     "workflows",
     "certificates",
@@ -144,7 +145,7 @@ STORAGES = {
 # Background work: Huey. SQLite storage on one machine, Redis when REDIS_URL is set.
 _redis_url = env_str("REDIS_URL")
 HUEY = {
-    "name": "khenthuong",
+    "name": env_str("HUEY_NAME", "khenthuong"),
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     "results": False,
     "utc": True,
@@ -159,6 +160,13 @@ else:
             "filename": env_str("HUEY_SQLITE_PATH", str(VAR_DIR / "huey.sqlite3")),
         }
     )
+# Outbox (outbox/): side effects recorded with the action, delivered by a dispatcher (a Huey task every
+# minute, a kick after each commit, or `manage.py drain_outbox`). A failed delivery is retried after
+# BASE·2^(n-1) seconds, at most MAX; a dispatcher that dies gives its messages back after LEASE.
+OUTBOX_KICK = env_bool("OUTBOX_KICK", True)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 5)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
 # Deadlines (workflows/deadlines.py): the scan runs in the consumer every DEADLINE_SCAN_MINUTES.
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
 LATE_EXTENSION_DAYS = env_int("LATE_EXTENSION_DAYS", 3)
