@@ -2,10 +2,7 @@
 
 import rules
 
-from .models import (
-    REQUIRED_STEPS, STATUS_AT_STEP, STEP_ORDER, STEP_ROLE, UNIT_STEPS, Dossier, DossierEvent, DossierStatus,
-    Membership, Role, Step,
-)
+from .models import STATUS_AT_STEP, Dossier, DossierEvent, DossierStatus, Membership, Role, Step, kind_of
 
 
 def roles_at(user, unit_id) -> set[str]:
@@ -20,7 +17,9 @@ def roles_at(user, unit_id) -> set[str]:
 
 
 def can_act(user, dossier: Dossier, step: Step) -> bool:
-    return STEP_ROLE[step] in roles_at(user, dossier.acting_unit_id(step))
+    """`user` holds the step's role at the unit that acts at that step for this dossier."""
+    config = dossier.step_config(step)
+    return config.role in roles_at(user, config.acting_unit_id)
 
 
 @rules.predicate
@@ -30,8 +29,8 @@ def is_unit_member(user, dossier):
 
 def statuses_from(step: Step) -> list[str]:
     """The statuses a dossier has held once it has reached `step`: the step's own and every later one."""
-    later = STEP_ORDER[STEP_ORDER.index(step):]
-    return [STATUS_AT_STEP[s] for s in later] + [DossierStatus.DECIDED]
+    steps = list(Step)
+    return [STATUS_AT_STEP[s] for s in steps[steps.index(step):]] + [DossierStatus.DECIDED]
 
 
 def has_reached(dossier: Dossier, step: Step) -> bool:
@@ -50,7 +49,7 @@ def is_reviewer(user, dossier):
     if dossier.submitted_at is None:
         return False
     return any(can_act(user, dossier, step) and has_reached(dossier, step)
-               for step in dossier.path() if step not in UNIT_STEPS)
+               for step in dossier.path() if not kind_of(step).is_unit_work)
 
 
 @rules.predicate

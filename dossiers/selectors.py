@@ -6,21 +6,24 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from viewflow.workflow.status import STATUS
 
 from .models import (
-    REQUIRED_STEPS, STEP_ORDER, STEP_ROLE, UNIT_STEPS, Campaign, Document, Dossier, DossierEvent, DossierStatus,
-    Membership, Nominee, RequirementScope, ReturnRequest, Role, Step, StepRule,
+    STEP_KINDS, ActingUnitSource, Campaign, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
+    RequirementScope, ReturnRequest, Role, Step, StepRule, kind_of,
 )
 from .rules import can_view_dossier, is_admin, statuses_from
 
 UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-# Where a review step's acting unit comes from when its StepRule names none (as Dossier.acting_unit_id).
-DEFAULT_ACTING_UNIT = {
-    Step.APPRAISAL: "campaign__appraising_unit_id",
-    Step.HOME_AFFAIRS: "campaign__home_affairs_unit_id",
-    Step.DECISION: "award_form__deciding_unit_id",
+# A step's acting unit as a field of the dossier, when its StepRule names none (Dossier.step_config).
+ACTING_UNIT_FIELD = {
+    ActingUnitSource.DOSSIER_UNIT: "unit_id",
+    ActingUnitSource.APPRAISING_UNIT: "campaign__appraising_unit_id",
+    ActingUnitSource.HOME_AFFAIRS_UNIT: "campaign__home_affairs_unit_id",
+    ActingUnitSource.DECIDING_UNIT: "award_form__deciding_unit_id",
 }
 
 
@@ -36,17 +39,17 @@ def visible_dossiers(user):
     pairs = list(Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True)
                  .values_list("unit_id", "role"))
     visible = Q(unit_id__in={unit for unit, role in pairs if role in UNIT_ROLES})
-    for step in STEP_ORDER:
-        if step in UNIT_STEPS:
+    for step, kind in STEP_KINDS.items():
+        if kind.is_unit_work:
             continue
-        units = {unit for unit, role in pairs if role == STEP_ROLE[step]}
+        units = {unit for unit, role in pairs if role == kind.role}
         if not units:
             continue
         rule = StepRule.objects.filter(award_form=OuterRef("award_form"), step=step)
         acts_here = (Q(Exists(rule.filter(acting_unit_id__in=units)))
                      | (~Q(Exists(rule.filter(acting_unit__isnull=False)))
-                        & Q(**{f"{DEFAULT_ACTING_UNIT[step]}__in": units})))
-        on_path = Q() if step in REQUIRED_STEPS else Q(Exists(rule))
+                        & Q(**{f"{ACTING_UNIT_FIELD[kind.acting_unit]}__in": units})))
+        on_path = Q() if kind.always_on_path else Q(Exists(rule))
         reached = statuses_from(step)
         has_reached = Q(status__in=reached) | Q(Exists(
             DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
@@ -157,9 +160,19 @@ class ChecklistStep:
     def label(self):
         return self.step.label
 
+    @property
+    def kind(self):
+        return kind_of(self.step)
+
+
+def open_task(dossier: Dossier):
+    """The dossier's open human task (its step, due date), read through the `tasks` relation that
+    workflows declares: the domain never imports workflows."""
+    return dossier.tasks.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN").first()
+
 
 def open_return_request(dossier: Dossier) -> ReturnRequest | None:
-    if dossier.status != DossierStatus.RETURNED:
+    if not dossier.is_returned:
         return None
     return ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).select_related("actor").first()
 
@@ -178,13 +191,11 @@ def checklist(dossier: Dossier, *, return_request: ReturnRequest | None = None) 
             if code:
                 reasons.setdefault((code, reason.get("nominee")), []).append(reason["text"])
     path = dossier.path()
-    current = dossier.current_step
-    if dossier.status == DossierStatus.RETURNED:
-        current = None
+    current = dossier.current_step  # none while returned: no step is in progress
     current_index = path.index(current) if current in path else (len(path) if dossier.submitted_at else 0)
     steps = []
     for index, step in enumerate(path):
-        if step not in UNIT_STEPS or step == Step.SUBMISSION:
+        if not kind_of(step).is_preparation:
             continue
         rows = []
         for req in (r for r in requirements if r.step == step):

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from dossiers import calendar
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import (
-    Dossier, EventKind, Membership, ReturnRequest, Role, Step, Unit, local_day_end, local_day_start,
+    Dossier, EventKind, Membership, ReturnRequest, Role, Unit, local_day_end, local_day_start, steps_where,
 )
 from dossiers.rules import roles_at
 from dossiers.services import lock_dossier, record_event
@@ -43,7 +43,7 @@ log = logging.getLogger("khenthuong.deadlines")
 
 # Steps done by the administration for the submitting unit: late ones need an explanation and an
 # apology letter. The unit's own steps (and its revision) only escalate to the unit's head.
-ADMINISTRATION_STEPS = (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION)
+ADMINISTRATION_STEPS = tuple(steps_where(lambda kind: kind.owes_apology))
 DELIVERY_CHUNK = 200
 
 

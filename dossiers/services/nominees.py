@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 
 from ..errors import InvalidInput
 from ..models import (
-    CouncilMeeting, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
+    CouncilMeeting, Dossier, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
 )
+from ..policy import Action
 from ..text import clean_line, clean_text, date_in_range
 from .common import lock_dossier, record_event, require_unit_editor
-
-NOMINEE_EDIT_STATUSES = [DossierStatus.DRAFT, DossierStatus.RETURNED]
 
 
 def same_name(a: str, b: str) -> bool:
@@ -30,7 +29,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
                 workplace: str = "", achievement: str = "") -> Nominee:
     """Add a collective (a unit) or an individual (a person, found by CCCD when given)."""
     dossier = lock_dossier(dossier, seen_status=None)
-    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    require_unit_editor(dossier, actor, action=Action.EDIT_NOMINEES)
     full_name, citizen_id = clean_line(full_name), clean_line(citizen_id).replace(" ", "")
     position, workplace, achievement = clean_line(position), clean_line(workplace), clean_text(achievement)
     if birth_date is not None and not (date_in_range(birth_date) and birth_date <= timezone.localdate()):
@@ -74,7 +73,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
 @transaction.atomic
 def nominee_remove(*, nominee: Nominee, actor) -> None:
     dossier = lock_dossier(nominee.dossier_id)
-    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    require_unit_editor(dossier, actor, action=Action.EDIT_NOMINEES)
     name = nominee.name
     Nominee.objects.filter(pk=nominee.pk, dossier=dossier).delete()
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Bỏ %(name)s") % {"name": name},
