@@ -14,7 +14,6 @@ keep and to show. Each refusal names the problem in Vietnamese (InvalidInput).
 
 import logging
 import threading
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
+from .text import clean_name
 
 log = logging.getLogger("khenthuong.uploads")
 
@@ -41,20 +41,10 @@ KINDS = {
 }
 ACCEPTED_EXTENSIONS = sorted(ext for _mime, exts in KINDS.values() for ext in exts)
 
-# Bidirectional controls (they can make "gpj.exe" read as "exe.jpg") and other invisible format
-# characters are removed from names; so are control characters.
-_BIDI = {"\u200e", "\u200f", "\u061c", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-         "\u2066", "\u2067", "\u2068", "\u2069"}
-
-
 def clean_filename(name: str | None) -> str:
-    """The name as the user meant it: NFC, no bidi or control characters, no path, no surrounding
-    spaces or dots (a valid "x.pdf " is "x.pdf"), at most 255 characters keeping the extension."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = "".join(" " if ch.isspace() else ch for ch in name
-                   if ch.isspace() or (ch not in _BIDI and unicodedata.category(ch) not in ("Cc", "Cf")))
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = " ".join(name.split()).strip(" .")
+    """The name as stored and shown (dossiers.text.clean_name: NFC, no bidi or control characters,
+    no path, trimmed: a valid "x.pdf " is "x.pdf"), at most 255 characters keeping the extension."""
+    name = clean_name(name or "")
     if len(name) > 255:
         stem, dot, extension = name.rpartition(".")
         name = (stem[: 255 - len(extension) - 1] + dot + extension) if dot and len(extension) < 16 else name[:255]

@@ -51,8 +51,6 @@ def document_upload(*, dossier: Dossier, actor, file, document_type: DocumentTyp
     current = Dossier.objects.select_related("award_form").get(pk=dossier.pk)
     _check_upload_allowed(dossier=current, actor=actor, document_type=document_type, nominee=nominee)
     name = clean_filename(file.name)
-    if not name:
-        raise InvalidInput(_("Tệp tải lên không có tên."))
     content_type, sha256 = validate_upload(file, name)
     field = Document._meta.get_field("file")
     stored = _store(file, field.generate_filename(Document(dossier_id=dossier.pk), name), field)
