@@ -169,8 +169,9 @@ def test_resubmit_refused_while_something_is_missing(world, dossier):
     services.dossier_return(dossier=dossier, actor=world.bob, reasons=["Bổ sung báo cáo"])
     dossier.refresh_from_db()
     # the unit adds a nominee but not the nominee's report
-    from dossiers.services import nominee_add
+    from dossiers.services import nominee_add, return_reply
     nominee_add(dossier=dossier, actor=world.alice, kind="individual", full_name="Người Mới")
+    return_reply(dossier=dossier, actor=world.alice, replies={0: "Đã bổ sung thêm một cá nhân."})
     with pytest.raises(MissingRequirements) as err:
         services.dossier_resubmit(dossier=dossier, actor=world.alice)
     assert any("Người Mới" in p for p in err.value.problems)
