@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..errors import InvalidInput, NotPermitted
 from ..models import Document, DocumentType, Dossier, EventKind, Nominee, RequirementScope
 from ..rules import can_view_dossier
+from ..text import clean_name
 from .common import lock_dossier, record_event, require_unit_editor
 
 # Accepted kinds, recognised by their content (never by the name alone).
@@ -47,8 +48,9 @@ def sniff_kind(uploaded) -> str | None:
 
 
 def validate_upload(uploaded) -> tuple[str, str]:
-    """Return (content_type, sha256) or raise InvalidInput naming the problem."""
-    name = uploaded.name or ""
+    """Return (content_type, sha256) or raise InvalidInput naming the problem. The name is judged
+    as it will be stored: clean_name (NFC, no bidi controls, trimmed: "x.pdf " is "x.pdf")."""
+    name = clean_name(uploaded.name or "")
     if uploaded.size == 0:
         raise InvalidInput(_("Tệp “%(name)s” rỗng (0 byte).") % {"name": name})
     if uploaded.size > settings.UPLOAD_MAX_BYTES:
@@ -82,6 +84,7 @@ def document_upload(*, dossier: Dossier, actor, file, document_type: DocumentTyp
     if RequirementScope.NOMINEE not in scopes:
         nominee = None
     content_type, sha256 = validate_upload(file)
+    name = clean_name(file.name or "")
     previous = (Document.objects.select_for_update()
                 .filter(dossier=dossier, document_type=document_type, nominee=nominee, is_current=True).first())
     version = 1
@@ -89,9 +92,9 @@ def document_upload(*, dossier: Dossier, actor, file, document_type: DocumentTyp
         version = previous.version + 1
         Document.objects.filter(pk=previous.pk).update(is_current=False)
     document = Document(
-        dossier=dossier, nominee=nominee, document_type=document_type, original_name=file.name[:255],
+        dossier=dossier, nominee=nominee, document_type=document_type, original_name=name[:255],
         content_type=content_type, size=file.size, sha256=sha256, version=version, uploaded_by=actor)
-    document.file.save(file.name, file, save=False)
+    document.file.save(name, file, save=False)
     document.save()
     record_event(dossier=dossier, actor=actor, kind=EventKind.UPLOAD,
                  comment=f"{document_type.name}" + (f" — {nominee.name}" if nominee else ""),
