@@ -34,7 +34,7 @@ from outbox import enqueue
 
 from .flows import ACTIVE
 from .models import (
-    REVISION, AlertKind, ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation,
+    AlertKind, ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation,
     NotificationKind,
 )
 from .notifications import members, notify, unit_contacts
