@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 from dossiers import lateness
 from dossiers import selectors as dossier_selectors
 from dossiers.models import (
-    Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, ServiceRating, Step, Unit, step_label,
+    Campaign, DossierStatus, Membership, ReturnRequest, Role, ServiceRating, Step, Unit, step_label,
     steps_where,
 )
 
