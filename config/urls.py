@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dossiers.pages import accessibility_statement
+
 from workflows.views import home
 
 urlpatterns = [
@@ -10,6 +12,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", home, name="home"),
+    path("kha-nang-tiep-can/", accessibility_statement, name="accessibility"),
     path("", include("dossiers.urls")),
     path("", include("workflows.urls")),
     path("", include("certificates.urls")),

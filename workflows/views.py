@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
+from dossiers.forms import parse_day
 from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Step, Unit
 from dossiers.rules import can_act, can_view_dossier
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
@@ -365,7 +366,7 @@ def roles_at_any(user, role) -> bool:
 
 def _parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else timezone.localdate()
+        return parse_day(value) if value else timezone.localdate()
     except ValueError:
         raise InvalidInput(_("Ngày ký không hợp lệ.")) from None
 
@@ -384,7 +385,7 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
         group["awarded"] = (_ints(posted.getlist("award")) if mine
                             else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
         group["number"] = posted.get("number", "") if mine else ""
-        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().isoformat()
+        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().strftime("%d/%m/%Y")
         group["error"] = extra.get("error") if mine else None
         group["problems"] = extra.get("problems", []) if mine else []
     shown_in_group = posted_form in groups
