@@ -25,7 +25,7 @@
     summary.focus();
   }
 
-  /* Printable summary: the "print" button only exists with JS */
+  /* Print buttons (a dossier's printable summary, the forwarded list); hidden ones only make sense with JS */
   $all("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

@@ -60,6 +60,17 @@ class Keyboard:
             self.page.keyboard.press(key)
 
 
+def new_page(browser):
+    """A page as people get it: the Content-Security-Policy applies, and anything it blocks fails the test."""
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
 def login(page, base, username):
     page.goto(f"{base}/dang-nhap/")
     keys = Keyboard(page)
@@ -87,9 +98,8 @@ def upload_by_keyboard(keys, row_id, path):
 
 def test_officer_submission_by_keyboard_only(browser, live_server, province, files):
     base, p = live_server.url, province
-    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser)
+    context = page.context
     # file choosers are intercepted from the start (enabling it at the first expect_file_chooser races the key)
     page.on("filechooser", lambda chooser: None)
     keys = login(page, base, "canbo_tuphap")
@@ -138,9 +148,8 @@ def test_officer_submission_by_keyboard_only(browser, live_server, province, fil
     expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.REPORTS_COMPLETE.label))
     context.close()
 
-    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    officer_page, page = page, new_page(browser)
+    context = page.context
     head = login(page, base, "giamdoc_tuphap")
     head.tab_to("table.tasks a:text('Mở')")
     head.follow()
@@ -154,6 +163,7 @@ def test_officer_submission_by_keyboard_only(browser, live_server, province, fil
     expect(page.locator("html")).to_have_attribute("lang", "en")
     context.close()
 
+    assert not officer_page.csp_violations and not page.csp_violations, officer_page.csp_violations + page.csp_violations
     assert not keys.unringed and not head.unringed, "focus without a visible ring:\n" + "\n".join(
         keys.unringed + head.unringed)
     print(f"\nkeyboard walk (officer + head): {keys.stops + head.stops} Tab stops, each with a ring")
@@ -168,9 +178,8 @@ def test_appraiser_return_by_keyboard_only(browser, live_server, province, files
     dossier = walk(dossier, actors, until=DossierStatus.SUBMITTED)
     report = dossier.documents.get(document_type__code="bao-cao-thanh-tich")
 
-    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = new_page(browser)
+    context = page.context
     keys = login(page, base, "thamdinh_tttt")
     keys.tab_to("nav a:text('Việc cần làm')")
     keys.follow()
@@ -203,6 +212,7 @@ def test_appraiser_return_by_keyboard_only(browser, live_server, province, files
     context.close()
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RETURNED
+    assert not page.csp_violations, page.csp_violations
     assert not keys.unringed, "focus without a visible ring:\n" + "\n".join(keys.unringed)
 
 
