@@ -49,6 +49,10 @@ def dossier_context(request, dossier, **overrides) -> dict:
     return_request = selectors.open_return_request(dossier)
     nominees = describe_nominees(dossier.nominees.select_related("person", "unit"))
     has_rating = _has_rating(dossier)
+    return_items = selectors.return_items(dossier, return_request) if return_request else []
+    posted_replies = overrides.pop("replies_posted", None) or {}
+    for item in return_items:
+        item.draft = posted_replies.get(item.index, item.reply)
     context = {
         "dossier": dossier,
         "task": selectors.open_task(dossier),
@@ -67,6 +71,8 @@ def dossier_context(request, dossier, **overrides) -> dict:
         "nominees": nominees,
         "return_request": return_request,
         "general_reasons": selectors.general_reasons(return_request),
+        "return_items": return_items,
+        "unanswered": sum(1 for item in return_items if not item.answered),
         "checklist": selectors.checklist(dossier, return_request=return_request),
         "documents": selectors.current_documents(dossier),
         "events": _labelled(selectors.timeline(dossier)[:60]),

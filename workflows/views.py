@@ -21,7 +21,8 @@ from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
 from dossiers.forms import parse_day
-from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Unit
+from dossiers import services as dossier_services
+from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, Unit
 from dossiers.policy import Action, may, may_open_review, possible
 from dossiers.rules import can_view_dossier
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
@@ -136,10 +137,31 @@ def dossier_submit(request, pk):
 @login_required
 @require_POST
 def dossier_resubmit(request, pk):
+    """The unit's written replies to returned items (reply_<n>) are saved first, whatever happens
+    next; "save" stops there, otherwise the dossier is sent back (refused while an item is unanswered)."""
+    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
     comment = request.POST.get("comment", "")
-    return _path_action(request, pk, lambda d: services.dossier_resubmit(dossier=d, actor=request.user,
-                                                                        comment=comment),
-                        _("Đã gửi lại hồ sơ đã bổ sung."))
+    replies = {int(key[6:]): value for key, value in request.POST.items()
+               if key.startswith("reply_") and key[6:].isdigit() and len(key) < 12}
+    try:
+        check_seen_status(request, dossier)
+        if replies:
+            dossier_services.return_reply(dossier=dossier, actor=request.user, replies=replies)
+        if request.POST.get("action") == "save":
+            messages.success(request, _("Đã lưu ý kiến của đơn vị."))
+            return redirect(dossier_url(dossier))
+        request_pk = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).values_list(
+            "pk", flat=True).first()
+        services.dossier_resubmit(dossier=dossier, actor=request.user, comment=comment)
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, replies_posted=replies, resubmit_comment=comment,
+                              **error_overrides(exc))
+    if ReturnRequest.objects.filter(pk=request_pk, late=True).exists():
+        messages.warning(request, _("Đã gửi lại hồ sơ đã bổ sung, sau hạn bổ sung: lần gửi này được ghi nhận là "
+                                    "quá hạn."))
+    else:
+        messages.success(request, _("Đã gửi lại hồ sơ đã bổ sung."))
+    return redirect(dossier_url(dossier))
 
 
 @login_required
@@ -225,7 +247,8 @@ def review(request, pk):
         check_seen_status(request, dossier)
         verdict = services.dossier_review(dossier=dossier, actor=request.user, action=action,
                                           reasons=_reasons_from(posted, documents),
-                                          comment=posted.get("comment", ""))
+                                          comment=posted.get("comment", ""),
+                                          verdicts={d.pk: posted.get(f"verdict_{d.pk}", "") for d in documents})
         messages.success(request, {
             "approve": _("Đã chuyển tiếp hồ sơ #%(pk)s."),
             "return": _("Đã trả lại hồ sơ #%(pk)s để đơn vị bổ sung."),
@@ -259,9 +282,24 @@ def _doc_label(document) -> str:
 
 def _render_review(request, dossier, documents, *, status=200, posted=None, **extra):
     posted = posted or {}
-    rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", "ok"),
-             "reason": posted.get(f"reason_{d.pk}", "")} for d in documents]
+    # nothing pre-selected: the reviewer chooses "Đạt" or "Trả lại" for each document
+    rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", ""),
+             "reason": posted.get(f"reason_{d.pk}", ""), "earlier": []} for d in documents]
+    # the review after a return: per item the earlier reason, the unit's reply, what changed
+    earlier = dossier_selectors.last_answered_return(dossier, dossier.current_step) if dossier.current_step else None
+    earlier_items, changes = [], []
+    if earlier:
+        earlier_items = dossier_selectors.return_items(dossier, earlier)
+        changes = dossier_selectors.nominee_changes(dossier, earlier)
+        for item in earlier_items:
+            matched = [row for row in rows if item.document_type is not None
+                       and row["document"].document_type_id == item.document_type.pk
+                       and (item.nominee is None or row["document"].nominee_id == item.nominee.pk)]
+            for row in matched:
+                row["earlier"].append(item)
     context = {"dossier": dossier, "rows": rows, "at_decision": possible(dossier, Action.DECIDE),
+               "earlier_return": earlier, "earlier_items": earlier_items,
+               "nominee_changes": changes,
                "can_act_now": may_open_review(request.user, dossier), "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
                "posted": posted, "general_reason": posted.get("general_reason", ""),
                "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),

@@ -83,6 +83,10 @@ def test_resubmission_from_the_page(world, in_window, client_for):
     client = client_for(world.alice)
     assert 'id="btn-resubmit"' in client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     response = client.post(reverse("workflows:resubmit", args=[dossier.pk]), {"seen_status": "returned"})
+    assert response.status_code == 400 and "Chưa bổ sung “Yêu cầu chung” (lý do trả lại: Bổ sung)" in \
+        response.content.decode()
+    response = client.post(reverse("workflows:resubmit", args=[dossier.pk]),
+                           {"seen_status": "returned", "reply_0": "Không cần sửa vì đã đủ."})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUBMITTED
