@@ -104,7 +104,7 @@ def complete_steps(request, pk):
     except DossierError as exc:
         if done:
             messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, **error_overrides(exc))
     if possible(dossier, Action.SUBMIT):
         messages.success(request, _("Hồ sơ đã đủ thành phần và được trình thủ trưởng đơn vị ký gửi."))
     else:
@@ -120,7 +120,7 @@ def _path_action(request, pk, act, success: str, **keep):
         check_seen_status(request, dossier)
         act(dossier)
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, **keep, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, **keep, **error_overrides(exc))
     messages.success(request, success)
     return redirect(dossier_url(dossier))
 
@@ -198,7 +198,7 @@ def _forward_selected(request, filters):
     ids = sorted(_ints(request.POST.getlist("dossier")))
     if not ids:
         return _render_inbox(request, filters, status=400, error=_("Hãy chọn ít nhất một hồ sơ để chuyển tiếp."))
-    forwarded, failures = [], []
+    forwarded, failures, codes = [], [], set()
     found = {d.pk: d for d in Dossier.objects.filter(pk__in=ids).select_related("campaign", "award_form", "unit")}
     for pk in ids:
         dossier = found.get(pk)
@@ -217,11 +217,12 @@ def _forward_selected(request, filters):
             failures.append((dossier, _("Bạn không xử lý hồ sơ này ở bước hiện tại.")))
         except DossierError as exc:
             failures.append((dossier, str(exc)))
+            codes.add(exc.status_code)
     for dossier, _step in forwarded:
         dossier.refresh_from_db()
     return render(request, "workflows/forwarded.html",
                   {"forwarded": forwarded, "failures": failures, "now": timezone.now()},
-                  status=200 if forwarded else 400)
+                  status=200 if forwarded else (409 if codes == {409} else 400))
 
 
 @login_required
@@ -235,7 +236,7 @@ def review(request, pk):
             try:  # someone else moved it on meanwhile: say so, keep what was typed
                 check_seen_status(request, dossier)
             except DossierError as exc:
-                return _render_review(request, dossier, documents, status=409, posted=request.POST,
+                return _render_review(request, dossier, documents, status=exc.status_code, posted=request.POST,
                                       **error_overrides(exc))
             messages.error(request, NotPermitted().message)    # may see the dossier, may not act on it
         return redirect(dossier_url(dossier))
@@ -256,7 +257,8 @@ def review(request, pk):
         }[verdict] % {"pk": dossier.pk})
     except DossierError as exc:
         dossier.refresh_from_db()
-        return _render_review(request, dossier, documents, status=400, posted=posted, **error_overrides(exc))
+        return _render_review(request, dossier, documents, status=exc.status_code, posted=posted,
+                              **error_overrides(exc))
     return redirect("workflows:inbox")
 
 
@@ -342,9 +344,9 @@ def decisions(request):
     try:
         gone = sorted(chosen_ids - {d.pk for d in awaiting})
         if gone:
-            raise Conflict(_("Hồ sơ %(ids)s vừa được người khác xử lý và không còn chờ quyết định. "
-                             "Trang đã được cập nhật; vui lòng kiểm tra rồi ký lại.")
-                           % {"ids": ", ".join(f"#{pk}" for pk in gone)})
+            now = dict(Dossier.objects.filter(pk__in=gone).values_list("pk", "status"))
+            raise Conflict.moved_on(pks=gone, status=", ".join(
+                str(DossierStatus(now[pk]).label) for pk in gone if pk in now) or "—")
         if not chosen:
             raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
         signed_on = _parse_date(posted.get("signed_on", ""))
@@ -354,7 +356,7 @@ def decisions(request):
         decision = services.decision_sign(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
                                   signed_on=signed_on)
     except DossierError as exc:
-        return _render_decisions(request, awaiting, status=400, posted=posted, **error_overrides(exc))
+        return _render_decisions(request, awaiting, status=exc.status_code, posted=posted, **error_overrides(exc))
     messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
     if decision is not None:  # None: nobody was awarded, no Quyết định to show
         return redirect("certificates:decision", decision.pk)
