@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
+from dossiers.forms import parse_day
 from dossiers import services as dossier_services
 from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, Unit
 from dossiers.policy import Action, may, may_open_review, possible
@@ -310,16 +310,10 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
 
 
 def _criteria_html(request, dossier) -> str:
-    """The criteria engineer's appraisal panel, when that app and its template exist. Its failure
-    must not take the review page down: it is logged and the panel is left out."""
-    try:
-        import dossiers.criteria  # noqa: F401
-    except ImportError:
-        return ""
+    """The criteria appraisal panel. Its failure must not take the review page down: it is logged
+    and the panel is left out."""
     try:
         return render_to_string("criteria/_evaluation.html", {"dossier": dossier}, request=request)
-    except TemplateDoesNotExist:
-        return ""
     except Exception:
         log.exception("criteria panel failed for dossier %s", dossier.pk)
         return ""
@@ -368,7 +362,7 @@ def roles_at_any(user, role) -> bool:
 
 def _parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else timezone.localdate()
+        return parse_day(value) if value else timezone.localdate()
     except ValueError:
         raise InvalidInput(_("Ngày ký không hợp lệ.")) from None
 
@@ -387,7 +381,7 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
         group["awarded"] = (_ints(posted.getlist("award")) if mine
                             else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
         group["number"] = posted.get("number", "") if mine else ""
-        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().isoformat()
+        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().strftime("%d/%m/%Y")
         group["error"] = extra.get("error") if mine else None
         group["problems"] = extra.get("problems", []) if mine else []
     shown_in_group = posted_form in groups
