@@ -144,6 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     # Stricter than Django's 0.7: "canbo12345" for user "canbo" is refused.
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
      "OPTIONS": {"max_similarity": 0.6}},
+    {"NAME": "ops.passwords.UsernameInPasswordValidator"},
     {"NAME": "ops.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": max(10, env_int("PASSWORD_MIN_LENGTH", 10))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
