@@ -6,6 +6,16 @@ connections (DATABASE_CONN_MAX_AGE > 0) each thread keeps at most one connection
 at most WEB_WORKERS x WEB_THREADS connections (the connection budget, README "Deploy")."""
 
 import os
+import sys
+from pathlib import Path
+
+# The same .env as Django's settings (environment wins), so PORT, WEB_WORKERS… may live there too.
+_base = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(_base))
+from config.env import load_env_file  # noqa: E402
+
+if os.environ.get("DJANGO_ENV_FILE", "x"):
+    load_env_file(os.environ.get("DJANGO_ENV_FILE") or _base / ".env")
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('BIND_ADDRESS', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
@@ -29,3 +39,7 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s "
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Keep uploads spooled by Django on disk, not in gunicorn's memory.
 limit_request_line = 8190
+# gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl: one path for every server a user
+# runs (several app servers on one machine would fight over it). Off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
