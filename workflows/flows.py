@@ -46,13 +46,20 @@ class StepActivation(ViewActivation):
         task.flow_task_type = flow_task.task_type
         task.dossier = dossier
         step = flow_task.dossier_step
+        now = timezone.now()
+        working = calendar.current()
         if step == REVISION:
             task.step, task.unit_id, task.role = REVISION, dossier.unit_id, Role.UNIT_OFFICER
             task.due_at = prev_activation.next_due_at
         else:
             config = dossier.step_config(step)
             task.step, task.unit_id, task.role = step, config.acting_unit_id, config.role
-            task.due_at = prev_activation.next_due_at or calendar.due_at(timezone.now(), config.lead_days)
+            task.due_at = prev_activation.next_due_at or working.due_at(now, config.lead_days)
+        if task.due_at is not None:
+            # What the due date counts (working days after the local day of `now`), so a calendar
+            # change or `manage.py deadlines_repair` can count it again on another calendar.
+            days = working.working_days_between(timezone.localdate(now), timezone.localdate(task.due_at))
+            task.data = {**task.data, "working_days": days, "counted_from": now.isoformat()}
         task.save()
         task.previous.add(prev_activation.task)
         return cls(task, dossier=dossier)

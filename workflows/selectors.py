@@ -10,7 +10,7 @@ from viewflow.workflow.status import STATUS
 
 from dossiers import selectors as dossier_selectors
 from dossiers.models import (
-    Campaign, Dossier, DossierStatus, Membership, Role, ServiceRating, Step, Unit,
+    Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, ServiceRating, Step, Unit,
 )
 
 from .flows import ACTIVE
@@ -113,6 +113,8 @@ class Dashboard:
     satisfaction_rate: float | None  # percent of ratings 4 or 5
     rating_average: float | None
     rating_histogram: list  # (score, count)
+    resubmissions: int = 0  # returned dossiers the units sent back
+    late_resubmissions: int = 0  # of which after the supplement deadline
 
 
 def _days(value) -> float:
@@ -142,6 +144,8 @@ def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
     labels = {s.value: s.label for s in Step} | {REVISION: DossierTask(step=REVISION).step_label}
     step_days = [(labels.get(step, step), _days(per_step[step]["avg"]), per_step[step]["n"])
                  for step in [s.value for s in Step] + [REVISION] if step in per_step]
+    resubmitted = ReturnRequest.objects.filter(dossier__in=dossiers, resolved_at__isnull=False).aggregate(
+        n=Count("pk"), late=Count("pk", filter=Q(late=True)))
     ratings = ServiceRating.objects.filter(dossier__in=dossiers)
     rating_stats = ratings.aggregate(n=Count("pk"), avg=Avg("score"), happy=Count("pk", filter=Q(score__gte=4)))
     histogram = dict(ratings.values_list("score").annotate(n=Count("pk")).values_list("score", "n"))
@@ -155,4 +159,5 @@ def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
         satisfaction_rate=(100.0 * rating_stats["happy"] / rating_stats["n"]) if rating_stats["n"] else None,
         rating_average=rating_stats["avg"],
         rating_histogram=[(score, histogram.get(score, 0)) for score in range(5, 0, -1)],
+        resubmissions=resubmitted["n"], late_resubmissions=resubmitted["late"],
     )

@@ -8,4 +8,4 @@ from .dossiers import (  # noqa: F401
     UNIT_EDITABLE_STATUSES, CouncilMeeting, Dossier, DossierStatus, Nominee, NomineeKind, Outcome,
 )
 from .records import CalendarDay, Document, DossierEvent, EventKind, ReturnRequest, ServiceRating  # noqa: F401
-from .units import citizen_id_ok, Membership, Person, Role, Unit, UnitLevel  # noqa: F401
+from .units import citizen_id_ok, citizen_id_problem, Membership, Person, Role, Unit, UnitLevel  # noqa: F401
