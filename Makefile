@@ -10,7 +10,7 @@ APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-uti
 # .env (production: DJANGO_DEBUG unset or 0; README "Deploy").
 run test test-sqlite test-postgres bench migrate demo: export DJANGO_DEBUG ?= 1
 
-.PHONY: run serve test test-sqlite test-postgres bench deps system-deps browser-deps migrate demo clean
+.PHONY: run serve test lint-imports test-sqlite test-postgres bench deps system-deps browser-deps migrate demo clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,14 @@ serve: deps
 
 test: deps browser-deps
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; rc=$$?; \
+	$(MAKE) --no-print-directory lint-imports && $(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
+
+# Boundaries between the apps ([tool.importlinter] in pyproject.toml): the domain imports neither
+# workflows nor certificates; certificates import nothing from workflows.
+lint-imports: deps
+	@echo "=== Import contracts ==="
+	$(VENV)/bin/lint-imports --no-cache
 
 test-sqlite: deps
 	@echo "=== Test suite on SQLite ==="

@@ -15,26 +15,26 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dossiers import calendar
+from dossiers import calendar, lateness
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import (
     Dossier, EventKind, Membership, ReturnRequest, Role, Unit, local_day_end, local_day_start, steps_where,
 )
 from dossiers.rules import roles_at
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import clean_line, in_official_language
+from dossiers.text import clean_line, in_official_language, place_of
 from outbox import enqueue
 
 from .flows import ACTIVE
 from .models import (
-    REVISION, AlertKind, ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation,
+    AlertKind, ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation,
     NotificationKind,
 )
 from .notifications import members, notify, unit_contacts
@@ -48,11 +48,11 @@ DELIVERY_CHUNK = 200
 
 
 def reminder_days_before() -> int:
-    return int(getattr(settings, "REMINDER_DAYS_BEFORE", 2))
+    return settings.REMINDER_DAYS_BEFORE
 
 
 def late_extension_days() -> int:
-    return int(getattr(settings, "LATE_EXTENSION_DAYS", 3))
+    return settings.LATE_EXTENSION_DAYS
 
 
 def _fmt(moment: dt.datetime) -> str:
@@ -325,7 +325,7 @@ def apology_context(letter: ApologyLetter) -> dict:
     parent = letter.issuing_unit.parent
     return {
         "letter": letter, "dossier": dossier, "task": task, "unit": letter.issuing_unit, "parent": parent,
-        "issued": issued, "place": getattr(settings, "DOCUMENT_PLACE", "Lạng Sơn"),
+        "issued": issued, "place": place_of(letter.issuing_unit),
         "original_due": timezone.localtime(letter.original_due_at),
         "new_due": timezone.localtime(letter.new_due_at),
         "received": timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None,
@@ -369,7 +369,7 @@ def expected_due(task: DossierTask, working: calendar.Calendar) -> dt.datetime |
     start = dt.datetime.fromisoformat(start) if start else task.created
     if days is None:
         dossier = task.dossier
-        if task.step == REVISION:
+        if task.is_revision:
             days = dossier.award_form.revision_lead_days
         else:
             resumed = (ReturnRequest.objects.filter(dossier_id=task.dossier_id, step=task.step,
@@ -387,7 +387,7 @@ def _restamp(tasks: list[tuple[DossierTask, dt.datetime]], *, actor, comment, da
     dossier and a notification to the assignees. The dossier rows are locked by the caller."""
     DossierTask.objects.bulk_update([t for t, _old in tasks], ["due_at"], batch_size=1000)
     for task, old_due in tasks:
-        if task.step == REVISION:
+        if task.is_revision:
             ReturnRequest.objects.filter(dossier_id=task.dossier_id, resolved_at__isnull=True).update(
                 unit_due_at=task.due_at)
         record_event(dossier=Dossier(pk=task.dossier_id), actor=actor, kind=EventKind.NOTE,
@@ -496,8 +496,7 @@ def deadlines_repair(*, apply: bool = False, actor=None, now: dt.datetime | None
 def late_tasks(*, now: dt.datetime | None = None):
     """Steps finished after their due date, or still open past it ("late" is computed, never stored)."""
     now = now or timezone.now()
-    return DossierTask.objects.filter(due_at__isnull=False, flow_task_type="HUMAN").filter(
-        Q(finished__isnull=False, finished__gt=F("due_at")) | Q(status__in=ACTIVE, due_at__lt=now))
+    return DossierTask.objects.filter(due_at__isnull=False, flow_task_type="HUMAN").filter(lateness.late_q(now))
 
 
 def late_step_statistics(*, now: dt.datetime | None = None, campaign=None) -> dict:
@@ -513,14 +512,15 @@ def late_step_statistics(*, now: dt.datetime | None = None, campaign=None) -> di
         late=Count("pk"), explained=Count("pk", filter=Q(explained)),
         administration=Count("pk", filter=administration),
         administration_explained=Count("pk", filter=Q(explained) & administration))
-    finished = tasks.filter(finished__isnull=False).aggregate(
-        total=Count("pk"), on_time=Count("pk", filter=Q(finished__lte=F("due_at"))))
+    finished = tasks.aggregate(
+        total=Count("pk", filter=Q(finished__isnull=False)), on_time=Count("pk", filter=lateness.on_time_q()),
+        judged=Count("pk", filter=lateness.judged_q(now)))
     return {
         "late": counts["late"], "explained": counts["explained"], "unexplained": counts["late"] - counts["explained"],
         "administration_late": counts["administration"],
         "administration_unexplained": counts["administration"] - counts["administration_explained"],
         "finished": finished["total"], "finished_on_time": finished["on_time"],
-        "on_time_rate": (100.0 * finished["on_time"] / finished["total"]) if finished["total"] else None,
+        "on_time_rate": lateness.on_time_rate(finished["on_time"], finished["judged"]),
         "apologies": ApologyLetter.objects.filter(task__in=late).count(),
     }
 

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -310,16 +309,10 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
 
 
 def _criteria_html(request, dossier) -> str:
-    """The criteria engineer's appraisal panel, when that app and its template exist. Its failure
-    must not take the review page down: it is logged and the panel is left out."""
-    try:
-        import dossiers.criteria  # noqa: F401
-    except ImportError:
-        return ""
+    """The criteria appraisal panel. Its failure must not take the review page down: it is logged
+    and the panel is left out."""
     try:
         return render_to_string("criteria/_evaluation.html", {"dossier": dossier}, request=request)
-    except TemplateDoesNotExist:
-        return ""
     except Exception:
         log.exception("criteria panel failed for dossier %s", dossier.pk)
         return ""
