@@ -83,7 +83,7 @@ def test_seed_demo_forced_in_production_never_uses_the_published_password(settin
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from dossiers.management.commands.seed_demo import PASSWORD
+    from workflows.management.commands.seed_demo import PASSWORD
 
     settings.DEMO_DATA_ALLOWED = False
     call_command("seed_demo", "--force")
