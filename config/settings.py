@@ -262,6 +262,8 @@ if _email_url:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "khenthuong@localhost")
+# Where people report an accessibility problem (the statement page, /kha-nang-tiep-can/).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request (config.middleware.SessionIdleMiddleware
 # renews the expiry at most once a minute), and at once on every device when the password changes

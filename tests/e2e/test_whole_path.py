@@ -145,7 +145,7 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     page.click("text=Thống kê")
     expect(page.locator("svg.gauge").nth(1)).to_contain_text("100%")
     shot(page, "09-dashboard")
-    page.select_option("#lang-select", "en")  # the language switch
+    page.click("#lang-switch")  # the language switch: an explicit button (WCAG 3.2.2)
     expect(page.locator("h1")).to_have_text("Processing dashboard")
     shot(page, "09-dashboard-en")
     page.context.close()

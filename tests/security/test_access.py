@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 # url name -> (kwargs from the scene, rightful user from the scene, methods the view serves)
 PK_FACTORY = {
     "dossiers:detail": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
+    "dossiers:print": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
     "dossiers:nominee_add": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
     "dossiers:nominee_remove": (lambda s: {"pk": s.draft.pk, "nominee_pk": s.draft_nominee.pk},
                                 lambda s: s.w.alice, {"POST"}),
