@@ -16,6 +16,10 @@ def django_on_fresh_database(name: str) -> str:
     # Production settings: with DEBUG on, Django records every query and the numbers mean little.
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret")
+    # Production settings refuse an http SITE_URL and a generated signing identity; a bench is neither
+    # served to anyone nor signs anything that leaves the machine.
+    os.environ.setdefault("SITE_URL", "https://bench.khenthuong.test")
+    os.environ.setdefault("CERTIFICATES_DEMO_IDENTITY", "1")
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg

@@ -50,8 +50,8 @@ from _setup import ROOT, django_on_fresh_database, drop_database  # noqa: E402
 DB = "kt_bench_soak"
 PORTS = [int(p) for p in os.environ.get("SOAK_PORTS", "8141,8142").split(",")]
 REDIS_URL = os.environ.get("SOAK_REDIS_URL", "redis://127.0.0.1:6379/4")
-LOAD_SECONDS = float(os.environ.get("SOAK_SECONDS", "90"))
-DRAIN_SECONDS = float(os.environ.get("SOAK_DRAIN_SECONDS", "45"))
+LOAD_SECONDS = float(os.environ.get("SOAK_SECONDS", "80"))
+DRAIN_SECONDS = float(os.environ.get("SOAK_DRAIN_SECONDS", "60"))
 UNITS = int(os.environ.get("SOAK_UNITS", "24"))
 USERS = int(os.environ.get("SOAK_USERS", "6"))          # concurrent journeys
 WORKERS = int(os.environ.get("SOAK_WORKERS", "2"))

@@ -124,3 +124,31 @@ def test_repair_counts_tasks_stamped_before_the_working_days_were_recorded(provi
     time_machine.move_to(at(2023, 12, 7, 9, 0), tick=False)
     rows = deadlines_repair(apply=True)
     assert [(r["task"], r["right"]) for r in rows] == [(task.pk, at(2023, 12, 14, 23, 59, 59, 999999))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_calendar_change_chosen_as_deadlock_victim_is_run_again(monkeypatch):
+    """PostgreSQL may still pick the change as a deadlock victim (e.g. against something outside the
+    services): the whole change runs again in a new transaction, and is recorded once."""
+    from django.db import OperationalError
+
+    from dossiers.models import CalendarDay
+    from dossiers.services import calendar as calendar_service
+
+    real, attempts = calendar_service._set, []
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def flaky(**kwargs):
+        attempts.append(kwargs["day"])
+        entry = real(**kwargs)                      # the work is done, then the database gives up
+        if len(attempts) == 1:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return entry
+
+    monkeypatch.setattr(calendar_service, "_set", flaky)
+    calendar_day_set(day=dt.date(2023, 12, 12), is_working=False, note="Nghỉ bù")
+    assert len(attempts) == 2
+    assert CalendarDay.objects.filter(date=dt.date(2023, 12, 12), is_working=False).count() == 1
+    assert CalendarChange.objects.count() == 1          # the first attempt rolled back entirely
