@@ -44,6 +44,10 @@ class Campaign(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="checked_campaigns",
         verbose_name=_("Sở Nội vụ"),
     )
+    rulebook = models.CharField(
+        _("bộ quy định"), max_length=120, blank=True,
+        help_text=_("Tệp quy định đã nạp và phiên bản của nó (manage.py load_rulebook), ví dụ lang-son-kh-170-2023@1."),
+    )
     rulebook_frozen_at = models.DateTimeField(
         _("khóa quy định lúc"), null=True, blank=True,
         help_text=_("Khi hồ sơ đầu tiên được nộp, quy định của đợt thi đua không thể sửa nữa."),
