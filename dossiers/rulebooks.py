@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import (
-    STEP_KINDS, AwardForm, Campaign, CampaignTarget, DocumentRequirement, DocumentType, RequirementScope, Step,
-    StepRule, Unit, UnitLevel,
+    STEP_KINDS, AwardForm, Campaign, CampaignTarget, DocumentRequirement, DocumentType, RequirementScope, Role,
+    Step, StepRule, Unit, UnitLevel,
 )
 
 
@@ -103,7 +103,7 @@ class _Form:
     deciding_unit: Unit
     signer_office: str
     revision_lead_days: int
-    steps: list  # (Step, lead_days, acting Unit | None)
+    steps: list  # (Step, lead_days, acting Unit | None, role or "")
     requirements: list  # (Step, document type code, scope)
 
 
@@ -258,7 +258,11 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
         if lead_days is not None and not 1 <= lead_days <= 90:
             check.add(check.line_of(entry, "lead_days"), _("thời hạn phải từ 1 đến 90 ngày làm việc."))
         acting = units.get(entry, "acting_unit", required=False)
-        form.steps.append((step, lead_days, acting))
+        role = check.field(entry, "role", str, required=False, default="")
+        if role and role not in Role.values:
+            check.add(check.line_of(entry, "role"), _("vai trò “%(role)s” không có; các vai trò: %(roles)s.")
+                      % {"role": role, "roles": ", ".join(Role.values)})
+        form.steps.append((step, lead_days, acting, role))
         for document in check.field(entry, "documents", list, required=False, default=[]):
             code = check.field(document, "type", str)
             scope = check.field(document, "per", str, required=False, default=RequirementScope.DOSSIER.value)
@@ -296,8 +300,8 @@ def load(rulebook: Rulebook) -> Campaign:
         award_form = AwardForm.objects.create(
             campaign=campaign, code=form.code, name=form.name, deciding_unit=form.deciding_unit,
             signer_office=form.signer_office, revision_lead_days=form.revision_lead_days)
-        StepRule.objects.bulk_create([StepRule(award_form=award_form, step=step, lead_days=days, acting_unit=acting)
-                                      for step, days, acting in form.steps])
+        StepRule.objects.bulk_create([StepRule(award_form=award_form, step=step, lead_days=days, acting_unit=acting,
+                                               role=role) for step, days, acting, role in form.steps])
         DocumentRequirement.objects.bulk_create([
             DocumentRequirement(award_form=award_form, step=step, document_type=types[code], scope=scope)
             for step, code, scope in form.requirements])

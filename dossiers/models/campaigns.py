@@ -250,10 +250,7 @@ class ConfiguredStep:
     kind: StepKind
     lead_days: int
     acting_unit_id: int | None
-
-    @property
-    def role(self) -> str:
-        return self.kind.role
+    role: str  # the StepRule's role, or the kind's
 
     @property
     def label(self):
@@ -270,6 +267,10 @@ class StepRule(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("đơn vị thực hiện"),
         help_text=_("Để trống: đơn vị lập hồ sơ (bước của đơn vị) hoặc đơn vị ghi trong đợt thi đua."),
+    )
+    role = models.CharField(
+        _("vai trò thực hiện"), max_length=20, choices=Role.choices, blank=True,
+        help_text=_("Để trống: vai trò mặc định của loại bước (ví dụ: thẩm định viên ở bước thẩm định)."),
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from dossiers.errors import NotPermitted
 from dossiers.models import Campaign, DossierStatus, Outcome, Role, Step, Unit
 from dossiers.rulebooks import RulebookError, load_file, parse
 from dossiers.setup import PROVINCIAL_PATH
@@ -25,7 +26,7 @@ def configuration(campaign: Campaign) -> dict:
         "units": (campaign.issuing_unit_id, campaign.appraising_unit_id, campaign.home_affairs_unit_id),
         "targets": sorted((t.level.code, t.metric, float(t.value)) for t in campaign.targets.all()),
         "forms": {f.code: {"deciding": f.deciding_unit_id, "signer": f.signer_office, "revision": f.revision_lead_days,
-                           "steps": sorted((r.step, r.lead_days, r.acting_unit_id) for r in f.step_rules.all()),
+                           "steps": sorted((r.step, r.lead_days, r.acting_unit_id, r.role) for r in f.step_rules.all()),
                            "requirements": sorted((r.step, r.document_type.code, r.scope)
                                                   for r in f.requirements.all())}
                   for f in campaign.award_forms.all()},
@@ -39,7 +40,7 @@ def test_the_2023_file_is_the_configuration_the_seeds_built(world):
     assert campaign.rulebook == "lang-son-kh-170-2023@1" and campaign.plan_number == "170/KH-UBND"
     assert configuration(campaign) == built
     assert sorted(configuration(campaign)["forms"]["bang-khen"]["steps"]) == sorted(
-        (step.value, days, None) for step, days in PROVINCIAL_PATH.items())
+        (step.value, days, None, "") for step, days in PROVINCIAL_PATH.items())
 
 
 def test_the_2023_path_walks_end_to_end_from_the_file(world, in_window):
@@ -134,3 +135,39 @@ def test_yaml_syntax_errors_and_reloading_are_refused_with_the_line(world):
     with pytest.raises(RulebookError) as again:        # the world already has 170/KH-UBND
         load_file(KH_170)
     assert any("dòng 8:" in text and "170/KH-UBND" in text for text in again.value.lines())
+
+
+def test_a_step_configured_with_another_unit_and_role(world, in_window, tmp_path):
+    """The acting unit and role are data: here the Giấy khen of Sở Tư pháp is decided by its own head
+    (role unit_head), and Sở Nội vụ appraises in place of the campaign's appraising unit."""
+    text = GIAY_KHEN.read_text(encoding="utf-8").replace("12/KH-TTPVHCC", "13/KH-STP").replace(
+        "Trung tâm Phục vụ hành chính công tỉnh", "Sở Tư pháp").replace(
+        "      - {step: decision, lead_days: 3}",
+        "      - {step: appraisal, lead_days: 4, acting_unit: Sở Nội vụ, role: home_affairs}\n"
+        "      - {step: decision, lead_days: 3, role: unit_head}")
+    path = tmp_path / "stp.yaml"
+    path.write_text(text, encoding="utf-8")
+    campaign = load_file(path, window=(dt.date(2023, 12, 4), dt.date(2023, 12, 6)))
+    form = campaign.award_forms.get()
+    dossier = services.dossier_create(campaign=campaign, award_form=form, unit=world.unit, actor=world.alice)
+    add_nominees(dossier, world.alice, collectives=[world.unit])
+    dossier = walk(dossier, Actors(officer=world.alice, head=world.henry), until=DossierStatus.SUBMITTED)
+    task = dossier.tasks.get(step=Step.APPRAISAL)
+    assert (task.unit_id, task.role) == (world.snv.pk, Role.HOME_AFFAIRS)
+    with pytest.raises(NotPermitted):                   # the campaign's appraiser does not act here
+        services.dossier_approve_step(dossier=dossier, actor=world.bob)
+    dossier = services.dossier_approve_step(dossier=dossier, actor=world.nora)
+    task = dossier.tasks.get(step=Step.DECISION)
+    assert (task.unit_id, task.role) == (world.unit.pk, Role.UNIT_HEAD)
+    dossier = services.dossier_decide(dossier=dossier, actor=world.henry,
+                                      outcomes={n.pk: True for n in dossier.nominees.all()})
+    assert dossier.status == DossierStatus.DECIDED
+
+
+def test_an_unknown_role_is_named_with_its_line(world, tmp_path):
+    text = GIAY_KHEN.read_text(encoding="utf-8").replace(
+        "      - {step: decision, lead_days: 3}", "      - {step: decision, lead_days: 3, role: giam_doc}")
+    line = text.splitlines().index("      - {step: decision, lead_days: 3, role: giam_doc}") + 1
+    with pytest.raises(RulebookError) as caught:
+        parse(text, source="gk.yaml")
+    assert [p for p in caught.value.lines() if f"dòng {line}:" in p and "giam_doc" in p]
