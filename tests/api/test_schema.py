@@ -55,6 +55,26 @@ def test_docs_page_needs_no_cdn(world):
 
 
 @pytest.fixture
+def token(hr):
+    return bearer(hr)._credentials["HTTP_AUTHORIZATION"]
+
+
+@pytest.fixture
+def wsgi_app(token):
+    """The project's WSGI application, called in this test's transaction: like Django's test client,
+    keep the request signals from closing the test's database connection (after the token was taken:
+    Django's test client reconnects them when it is done)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def scene(world, time_machine):
     w = world
     time_machine.move_to(dt.datetime(2023, 12, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
@@ -68,11 +88,9 @@ def scene(world, time_machine):
     return w
 
 
-def test_schemathesis_no_server_error_and_responses_match_the_schema(scene, hr, settings):
-    settings.CERTIFICATES_RENDER_INLINE = False
-    token = bearer(hr)._credentials["HTTP_AUTHORIZATION"]
+def test_schemathesis_no_server_error_and_responses_match_the_schema(scene, token, wsgi_app):
     schema = schemathesis.openapi.from_dict(openapi_document())
-    app = get_wsgi_application()
+    app = wsgi_app
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     failures, operations, statuses = [], 0, []
     for result in schema.get_all_operations():

@@ -62,7 +62,11 @@ PK_FACTORY = {
 }
 # The API's catalog (campaigns, award forms, units) is read by every signed-in user and system: not
 # per object (tests/api/test_access.py checks it is closed to anonymous callers).
-SIGNED_IN_CATALOG = {"api:campaign-detail", "api:award-form-detail", "api:unit-detail"}
+SIGNED_IN_CATALOG = {
+    "api:campaign-detail": (lambda s: {"pk": s.w.campaign.pk}, None, {"GET"}),
+    "api:award-form-detail": (lambda s: {"pk": s.w.form.pk}, None, {"GET"}),
+    "api:unit-detail": (lambda s: {"pk": s.w.unit.pk}, None, {"GET"}),
+}
 # The Django admin is staff-only as a whole (checked once below), not per object.
 EXCLUDED_NAMESPACES = {"admin"}
 
