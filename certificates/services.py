@@ -2,7 +2,6 @@
 
 import datetime as dt
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,11 +12,13 @@ from dossiers.models import AwardForm, DossierStatus, EventKind, Membership, Nom
 from dossiers.rules import is_admin, roles_at
 from dossiers.services import lock_dossier, record_event
 from dossiers.text import in_official_language
+from outbox import enqueue
 
 from .models import Certificate, Decision, DecisionStatus, RegisterCounter
 
 log = logging.getLogger("khenthuong.certificates")
 GLOBAL_REGISTER = "global"
+RENDER_KIND = "certificates.render"  # outbox: render and sign a decision's PDFs
 ISSUER_ROLES = {Role.CHAIRMAN, Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.ADMIN}
 
 
@@ -122,9 +123,7 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
                      comment=_("Quyết định số %(number)s") % {"number": number},
                      data={"decision": decision.pk, "number": number, "signed_on": signed_on.isoformat(),
                            "certificates": [c.register_number for c in mine]})
-    from . import tasks
-
-    transaction.on_commit(partial(tasks.schedule_render, decision.pk))
+    enqueue(kind=RENDER_KIND, payload={"decision": decision.pk}, dedupe_key=str(decision.pk))
     return decision
 
 
@@ -162,7 +161,5 @@ def decision_rerender(*, decision: Decision, actor) -> Decision:
 
     if not can_view_decision(actor, decision):
         raise NotPermitted()
-    from . import tasks
-
-    transaction.on_commit(partial(tasks.schedule_render, decision.pk, force=True))
+    enqueue(kind=RENDER_KIND, payload={"decision": decision.pk, "force": True}, dedupe_key=str(decision.pk))
     return decision

@@ -1,5 +1,6 @@
-"""Background work: render a decision's PDFs. `render_decision` is a plain function; `schedule_render`
-(called on commit) queues it as a Huey job, or runs it in-process when CERTIFICATES_RENDER_INLINE."""
+"""Background work: render a decision's PDFs. `render_decision` is a plain function; the outbox handler
+`schedule_render` (an outbox message written with the decision) queues it as a Huey job, or runs it
+in-process when CERTIFICATES_RENDER_INLINE."""
 
 import datetime as dt
 import logging
@@ -11,8 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
+from outbox import handler
+
 from . import rendering, signing
 from .models import Decision, RenderStatus
+from .services import RENDER_KIND
 
 log = logging.getLogger("khenthuong.certificates")
 STALE_AFTER = dt.timedelta(minutes=30)
@@ -24,9 +28,15 @@ def render_decision_job(decision_id: int, force: bool = False) -> None:
     render_decision(decision_id, force=force)
 
 
+@handler(RENDER_KIND)
+def render_message(payload: dict) -> None:
+    schedule_render(payload["decision"], force=bool(payload.get("force")))
+
+
 def schedule_render(decision_id: int, *, force: bool = False) -> None:
-    """Called on commit: queue the rendering for a consumer (render_status stays "pending" until one
-    takes it), or render in this process when CERTIFICATES_RENDER_INLINE is set."""
+    """The outbox handler: queue the rendering for a consumer (render_status stays "pending" until one
+    takes it; a queue that is down raises, and the outbox retries), or render in this process when
+    CERTIFICATES_RENDER_INLINE is set."""
     if not getattr(settings, "CERTIFICATES_RENDER_INLINE", False):
         if force:
             Decision.objects.filter(pk=decision_id).exclude(render_status=RenderStatus.RUNNING).update(

@@ -2,7 +2,7 @@
 
 import rules
 
-from .models import Dossier, Membership, Role, Step, UNIT_STEPS
+from .models import Dossier, Membership, Role, Step, kind_of
 
 
 def roles_at(user, unit_id) -> set[str]:
@@ -17,9 +17,9 @@ def roles_at(user, unit_id) -> set[str]:
 
 
 def can_act(user, dossier: Dossier, step: Step) -> bool:
-    from .models import STEP_ROLE
-
-    return STEP_ROLE[step] in roles_at(user, dossier.acting_unit_id(step))
+    """`user` holds the step's role at the unit that acts at that step for this dossier."""
+    config = dossier.step_config(step)
+    return config.role in roles_at(user, config.acting_unit_id)
 
 
 @rules.predicate
@@ -32,7 +32,7 @@ def is_reviewer(user, dossier):
     """Reviewers see a dossier once it has reached them (it left the unit)."""
     if dossier.submitted_at is None:
         return False
-    return any(can_act(user, dossier, step) for step in dossier.path() if step not in UNIT_STEPS)
+    return any(can_act(user, dossier, step) for step in dossier.path() if not kind_of(step).is_unit_work)
 
 
 @rules.predicate

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from viewflow.workflow.status import STATUS
 
 from .models import (
-    UNIT_STEPS, Campaign, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
-    RequirementScope, ReturnRequest, Role, Step,
+    Campaign, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
+    RequirementScope, ReturnRequest, Role, Step, kind_of,
 )
 from .rules import can_view_dossier
 
 UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def visible_dossier_or_404(user, pk) -> Dossier:
@@ -119,9 +121,19 @@ class ChecklistStep:
     def label(self):
         return self.step.label
 
+    @property
+    def kind(self):
+        return kind_of(self.step)
+
+
+def open_task(dossier: Dossier):
+    """The dossier's open human task (its step, due date), read through the `tasks` relation that
+    workflows declares: the domain never imports workflows."""
+    return dossier.tasks.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN").first()
+
 
 def open_return_request(dossier: Dossier) -> ReturnRequest | None:
-    if dossier.status != DossierStatus.RETURNED:
+    if not dossier.is_returned:
         return None
     return ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).select_related("actor").first()
 
@@ -140,13 +152,11 @@ def checklist(dossier: Dossier, *, return_request: ReturnRequest | None = None) 
             if code:
                 reasons.setdefault((code, reason.get("nominee")), []).append(reason["text"])
     path = dossier.path()
-    current = dossier.current_step
-    if dossier.status == DossierStatus.RETURNED:
-        current = None
+    current = dossier.current_step  # none while returned: no step is in progress
     current_index = path.index(current) if current in path else (len(path) if dossier.submitted_at else 0)
     steps = []
     for index, step in enumerate(path):
-        if step not in UNIT_STEPS or step == Step.SUBMISSION:
+        if not kind_of(step).is_preparation:
             continue
         rows = []
         for req in (r for r in requirements if r.step == step):

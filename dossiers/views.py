@@ -6,6 +6,8 @@ same page through `render_dossier`."""
 import logging
 from urllib.parse import quote
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,20 +15,16 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
-from viewflow.workflow.status import STATUS
-
 from . import selectors, services
 from .errors import Conflict, DossierError, NotPermitted
 from .forms import CouncilForm, NomineeForm, RatingForm, UploadForm
-from .models import (
-    UNIT_EDITABLE_STATUSES, Document, DocumentType, DossierStatus, Nominee, Role, Step,
-)
-from .rules import can_act, roles_at
-from .services.nominees import NOMINEE_EDIT_STATUSES
+from .models import Document, DocumentType, DossierStatus, Nominee
+from .policy import actions_for
+from .rules import is_unit_member
 
 log = logging.getLogger("khenthuong.web")
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def wants_json(request) -> bool:
@@ -45,31 +43,25 @@ def check_seen_status(request, dossier) -> None:
 
 
 def dossier_context(request, dossier, **overrides) -> dict:
-    user = request.user
-    roles = roles_at(user, dossier.unit_id)
-    is_unit = bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+    """The dossier page: what it shows, and what this user may do now (dossiers.policy)."""
+    actions = actions_for(request.user, dossier)
     return_request = selectors.open_return_request(dossier)
     nominees = describe_nominees(dossier.nominees.select_related("person", "unit"))
-    task = dossier.tasks.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN").first()
-    current = dossier.current_step
-    can_edit = is_unit and dossier.status in UNIT_EDITABLE_STATUSES
     has_rating = _has_rating(dossier)
     context = {
         "dossier": dossier,
-        "task": task,
-        "roles": roles,
-        "is_unit": is_unit,
-        "can_edit": can_edit,
-        "can_edit_nominees": is_unit and dossier.status in NOMINEE_EDIT_STATUSES,
-        "can_prepare": is_unit and current in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS),
-        "can_submit": current == Step.SUBMISSION and can_act(user, dossier, Step.SUBMISSION),
-        "can_resubmit": is_unit and dossier.status == DossierStatus.RETURNED,
-        "can_withdraw": Role.UNIT_HEAD in roles and dossier.status not in (
-            DossierStatus.DECIDED, DossierStatus.WITHDRAWN, DossierStatus.REJECTED),
-        "can_review": current in (Step.APPRAISAL, Step.HOME_AFFAIRS) and can_act(user, dossier, current),
-        "can_decide": current == Step.DECISION and can_act(user, dossier, Step.DECISION),
-        "can_rate": is_unit and dossier.status in (DossierStatus.DECIDED, DossierStatus.REJECTED)
-        and not has_rating,
+        "task": selectors.open_task(dossier),
+        "actions": actions,
+        "is_unit": actions.is_unit,
+        "can_edit": actions.edit,
+        "can_edit_nominees": actions.edit_nominees,
+        "can_prepare": actions.prepare,
+        "can_submit": actions.submit,
+        "can_resubmit": actions.resubmit,
+        "can_withdraw": actions.withdraw,
+        "can_review": actions.review,
+        "can_decide": actions.decide,
+        "can_rate": actions.rate,
         "rating": dossier.rating if has_rating else None,
         "nominees": nominees,
         "return_request": return_request,
@@ -133,11 +125,8 @@ def _council_form(dossier, nominees, data=None):
 
 def _path_states(dossier):
     path = dossier.path()
-    current = dossier.current_step
-    if dossier.status == DossierStatus.RETURNED and dossier.returned_from:
-        current = Step(dossier.returned_from)
-    done_all = dossier.status == DossierStatus.DECIDED
-    index = path.index(current) if current in path else (len(path) if done_all else -1)
+    current = dossier.resumes_at
+    index = path.index(current) if current in path else (len(path) if dossier.is_decided else -1)
     return [{"step": step, "state": "done" if i < index else ("current" if i == index else "todo")}
             for i, step in enumerate(path)]
 
@@ -235,6 +224,8 @@ def _invalid_upload(form) -> DossierError:
 
 @login_required
 @require_GET
+@xframe_options_sameorigin  # the preview <iframe> of the dossier and review pages (same origin only);
+@csp_replace({"frame-ancestors": [SELF]})  # the site-wide policy says frame-ancestors 'none'
 def document_view(request, document_pk):
     """The file itself, inline (PDF preview in the page) or as a download, only to those who may see
     the dossier; every opening is logged."""
@@ -296,33 +287,10 @@ def dossier_rate(request, pk):
 def person_lookup(request, pk):
     """JSON for the nominee form: what the unit already holds about a person with this CCCD."""
     dossier = selectors.visible_dossier_or_404(request.user, pk)
-    if not roles_at(request.user, dossier.unit_id) & {Role.UNIT_OFFICER, Role.UNIT_HEAD}:
+    if not is_unit_member(request.user, dossier):
         raise Http404
     found = selectors.known_person_for_unit(dossier.unit, request.GET.get("cccd", "").strip())
     return JsonResponse({"found": bool(found), **(found or {})})
-
-
-def xlsx_without_formulas(data: bytes) -> bytes:
-    """An export, with every cell that would be a formula turned into the text it holds. Exports
-    carry what units typed (names, positions, achievements); openpyxl stores a string starting with
-    "=" as a formula, which Excel then evaluates (HYPERLINK to send data away, DDE)."""
-    import io
-
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data))
-    changed = False
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-                    changed = True
-    if not changed:
-        return data
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def dossier_url(dossier, anchor: str = "") -> str:

@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 from dossiers import calendar
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import (
-    Dossier, EventKind, Membership, ReturnRequest, Role, Step, Unit, local_day_end, local_day_start,
+    Dossier, EventKind, Membership, ReturnRequest, Role, Unit, local_day_end, local_day_start, steps_where,
 )
 from dossiers.rules import roles_at
 from dossiers.services import lock_dossier, record_event
 from dossiers.text import in_official_language
+from outbox import enqueue
 
 from .flows import ACTIVE
 from .models import (
@@ -42,7 +43,7 @@ log = logging.getLogger("khenthuong.deadlines")
 
 # Steps done by the administration for the submitting unit: late ones need an explanation and an
 # apology letter. The unit's own steps (and its revision) only escalate to the unit's head.
-ADMINISTRATION_STEPS = (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION)
+ADMINISTRATION_STEPS = tuple(steps_where(lambda kind: kind.owes_apology))
 DELIVERY_CHUNK = 200
 
 
@@ -92,18 +93,18 @@ def scan(*, now: dt.datetime | None = None) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(sql, (token, connection.ops.adapt_datetimefield_value(now), *select_params))
             ids = sorted(row[0] for row in cursor.fetchall())
-        if ids:
-            chunks = [ids[i:i + DELIVERY_CHUNK] for i in range(0, len(ids), DELIVERY_CHUNK)]
-            transaction.on_commit(lambda: _queue_deliveries(chunks))
+        for start in range(0, len(ids), DELIVERY_CHUNK):
+            enqueue(kind=ALERTS_KIND, payload={"alerts": ids[start:start + DELIVERY_CHUNK]})
     log.info("deadline scan: %s new alerts", len(ids))
     return ids
 
 
-def _queue_deliveries(chunks: list[list[int]]) -> None:
-    from .tasks import deliver_deadline_alerts
+ALERTS_KIND = "deadlines.alerts"
+APOLOGY_KIND = "deadlines.apology_pdf"
 
-    for chunk in chunks:
-        deliver_deadline_alerts(chunk)
+
+class AlertsNotDelivered(Exception):
+    """Some alerts of a batch failed; they stay undelivered and the outbox retries the batch."""
 
 
 # --- delivery -----------------------------------------------------------------------------------------
@@ -128,12 +129,18 @@ def members_with_role_anywhere(role: str):
 
 
 def deliver_alerts(alert_ids: list[int], *, now: dt.datetime | None = None) -> int:
-    delivered = 0
+    """Deliver each alert once. One bad alert does not hold up the others; it stays undelivered (its
+    transaction rolled back) and this raises at the end, so the outbox retries the batch (the
+    delivered ones are then skipped: `delivered_at` is claimed)."""
+    delivered, failed = 0, []
     for alert_id in alert_ids:
         try:
             delivered += deliver_alert(alert_id=alert_id, now=now)
-        except Exception:  # one bad alert must not hold up the others; it stays undelivered for a retry
+        except Exception as exc:
             log.exception("deadline alert %s could not be delivered", alert_id)
+            failed.append(f"{alert_id}: {type(exc).__name__}: {exc}")
+    if failed:
+        raise AlertsNotDelivered(f"{len(failed)} alert(s) not delivered: " + "; ".join(failed[:5]))
     return delivered
 
 
@@ -300,7 +307,7 @@ def _issue_apology(*, task, dossier, actor, reason, new_due_date, now) -> Apolog
                  % {"number": letter.number, "date": _fmt(letter.new_due_at)},
                  data={"deadline": "apology", "task": task.pk, "apology_letter": letter.pk,
                        "new_due_at": letter.new_due_at.isoformat()})
-    transaction.on_commit(lambda: _queue_render(letter.pk))
+    enqueue(kind=APOLOGY_KIND, payload={"letter": letter.pk}, dedupe_key=str(letter.pk))
     return letter
 
 
@@ -309,12 +316,6 @@ def _abbreviation(unit: Unit) -> str:
         return unit.short_name.replace(" ", "")
     words = [w for w in unit.name.replace("&", " ").split() if w[:1].isalpha() and w.lower() != "và"]
     return "".join(w[0].upper() for w in words)[:10] or "DV"
-
-
-def _queue_render(letter_id: int) -> None:
-    from .tasks import render_apology_letter
-
-    render_apology_letter(letter_id)
 
 
 def apology_context(letter: ApologyLetter) -> dict:

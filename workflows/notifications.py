@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from dossiers.models import Dossier, Role
+from outbox import enqueue
 
 from .models import Notification
 
@@ -59,31 +60,39 @@ def notify(*, users: Iterable, dossier: Dossier | int, kind: str, title: str, bo
         ids = list(Notification.objects.filter(dossier_id=dossier_id, kind=kind, title=title[:255],
                                                emailed_at__isnull=True).values_list("pk", flat=True))
     if ids:
-        transaction.on_commit(lambda: _queue_emails(ids))
+        enqueue(kind=EMAIL_KIND, payload={"notifications": ids})
     return created
 
 
-def _queue_emails(ids: list[int]) -> None:
-    from .tasks import send_notification_emails
+EMAIL_KIND = "notifications.email"
 
-    send_notification_emails(ids)
+
+class MailNotSent(Exception):
+    """Some e-mails of an outbox message failed; they are released for the next attempt."""
 
 
 def send_emails(notification_ids: Iterable[int]) -> int:
-    """Send each notification's e-mail once: the row is claimed (emailed_at set) before sending."""
-    sent = 0
+    """Send each notification's e-mail once: the row is claimed (emailed_at set) before sending, and
+    released again if the mail server refuses, so the outbox retries it (the others stay sent)."""
+    sent, failed = 0, []
     for notification in (Notification.objects.filter(pk__in=list(notification_ids), emailed_at__isnull=True)
                          .select_related("user")):
+        claimed_at = timezone.now()
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now())
+            emailed_at=claimed_at)
         if not claimed or not notification.user.email:
             continue
         body = f"{notification.body}\n\n{settings.SITE_URL}{notification.link}".strip()
         try:
             send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
             sent += 1
-        except Exception:  # the in-app notification stands; mail problems are logged, not retried forever
-            log.exception("mail for notification %s (dossier %s) failed", notification.pk, notification.dossier_id)
+        except Exception as exc:  # released for the retry; the in-app notification stands meanwhile
+            Notification.objects.filter(pk=notification.pk, emailed_at=claimed_at).update(emailed_at=None)
+            log.warning("mail for notification %s (dossier %s) failed: %s", notification.pk,
+                        notification.dossier_id, exc)
+            failed.append(f"{notification.pk}: {type(exc).__name__}: {exc}")
+    if failed:
+        raise MailNotSent(f"{len(failed)} e-mail(s) not sent ({sent} sent): " + "; ".join(failed[:5]))
     return sent
 
 

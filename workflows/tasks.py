@@ -1,10 +1,13 @@
-"""Background work on Huey (SQLite storage embedded, Redis with REDIS_URL). Every job is queued
-after commit; the periodic deadline scan runs in the consumer. Jobs are idempotent, so two
+"""Background work on Huey (SQLite storage embedded, Redis with REDIS_URL). Side effects are outbox
+messages (see `outbox`), delivered by the handlers below; a handler raises when it failed, and the
+outbox retries it. The periodic deadline scan runs in the consumer. Everything is idempotent, so two
 consumers (each with its own scheduler) running the scan at the same minute send nothing twice."""
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
+
+from outbox import handler
 
 from . import deadlines, notifications
 
@@ -13,21 +16,22 @@ SCAN_MINUTES = getattr(settings, "DEADLINE_SCAN_MINUTES", 5)
 
 @db_periodic_task(crontab(minute=f"*/{SCAN_MINUTES}"), retries=0)
 def deadline_scan():
-    """Find the open tasks whose reminder, due-day notice or escalation is due and queue them."""
+    """Find the open tasks whose reminder, due-day notice or escalation is due; their delivery is
+    recorded in the outbox in the scan's transaction."""
     return len(deadlines.scan())
 
 
-@db_task(retries=3, retry_delay=30)
-def deliver_deadline_alerts(alert_ids: list[int]):
-    return deadlines.deliver_alerts(alert_ids)
+@handler(deadlines.ALERTS_KIND)
+def deliver_deadline_alerts(payload: dict):
+    return deadlines.deliver_alerts(payload["alerts"])
 
 
-@db_task(retries=3, retry_delay=60)
-def send_notification_emails(notification_ids: list[int]):
-    return notifications.send_emails(notification_ids)
+@handler(notifications.EMAIL_KIND)
+def send_notification_emails(payload: dict):
+    return notifications.send_emails(payload["notifications"])
 
 
-@db_task(retries=2, retry_delay=30)
-def render_apology_letter(letter_id: int):
-    letter = deadlines.apology_render(letter_id)
+@handler(deadlines.APOLOGY_KIND)
+def render_apology_letter(payload: dict):
+    letter = deadlines.apology_render(payload["letter"])
     return letter.pk if letter else None

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from dossiers.errors import DossierError
 from dossiers.models import Campaign, Dossier, Nominee, Role
 from dossiers.rules import can_view_dossier, is_admin, is_unit_member, roles_at
-from dossiers.views import xlsx_without_formulas
+from dossiers.spreadsheets import xlsx_without_formulas
 
 from . import charts, documents, exports, metrics, services
 from .errors import ImportRejected

@@ -1,8 +1,8 @@
 from django.utils.translation import gettext as _
 
-from ..errors import Conflict, InvalidState, NotPermitted
-from ..models import Dossier, DossierEvent, UNIT_EDITABLE_STATUSES
-from ..rules import is_unit_member
+from ..errors import Conflict
+from ..models import Dossier, DossierEvent
+from ..policy import Action, require
 
 
 _FROM_OBJECT = object()
@@ -31,9 +31,7 @@ def record_event(*, dossier, actor, kind, from_status="", to_status="", comment=
     )
 
 
-def require_unit_editor(dossier: Dossier, actor, *, statuses=UNIT_EDITABLE_STATUSES) -> None:
-    if not is_unit_member(actor, dossier):
-        raise NotPermitted()
-    if dossier.status not in statuses:
-        raise InvalidState(_("Hồ sơ đang ở trạng thái “%(status)s”: đơn vị không thể sửa lúc này.")
-                           % {"status": dossier.get_status_display()})
+def require_unit_editor(dossier: Dossier, actor, *, action: Action = Action.EDIT) -> None:
+    """Work inside a step by the unit (documents, council result; nominees with EDIT_NOMINEES)."""
+    require(actor, dossier, action, not_now=_("Hồ sơ đang ở trạng thái “%(status)s”: đơn vị không thể sửa lúc này.")
+            % {"status": dossier.get_status_display()})

@@ -6,11 +6,10 @@ from django.utils.translation import gettext as _
 
 from ..errors import InvalidInput
 from ..models import (
-    CouncilMeeting, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
+    CouncilMeeting, Dossier, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
 )
+from ..policy import Action
 from .common import lock_dossier, record_event, require_unit_editor
-
-NOMINEE_EDIT_STATUSES = [DossierStatus.DRAFT, DossierStatus.RETURNED]
 
 
 def same_name(a: str, b: str) -> bool:
@@ -28,7 +27,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
                 workplace: str = "", achievement: str = "") -> Nominee:
     """Add a collective (a unit) or an individual (a person, found by CCCD when given)."""
     dossier = lock_dossier(dossier, seen_status=None)
-    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    require_unit_editor(dossier, actor, action=Action.EDIT_NOMINEES)
     if kind == NomineeKind.COLLECTIVE:
         if unit is None:
             raise InvalidInput(_("Hãy chọn tập thể được đề nghị."))
@@ -70,7 +69,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
 @transaction.atomic
 def nominee_remove(*, nominee: Nominee, actor) -> None:
     dossier = lock_dossier(nominee.dossier_id)
-    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    require_unit_editor(dossier, actor, action=Action.EDIT_NOMINEES)
     name = nominee.name
     Nominee.objects.filter(pk=nominee.pk, dossier=dossier).delete()
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Bỏ %(name)s") % {"name": name},

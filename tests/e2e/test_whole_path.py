@@ -16,10 +16,24 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+CSP_VIOLATIONS = []
+
+
 def new_page(browser, viewport=DESKTOP):
     context = browser.new_context(viewport=viewport, locale="vi-VN")
     context.set_default_timeout(10_000)
-    return context.new_page()
+    page = context.new_page()
+    # The Content-Security-Policy allows no inline script: anything it blocks is reported here.
+    page.on("console", lambda message: CSP_VIOLATIONS.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
 def upload(actions, page, row_id, path):
@@ -205,7 +219,7 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
                                                   "uploadThroughput": 200 * 1024})
     page.locator("#req-bien-ban-hop-xet-0 input[type=file]").set_input_files(str(big))
     expect(page.locator("#req-bien-ban-hop-xet-0 .progress.active")).to_be_visible()
-    page.wait_for_function("parseFloat(document.querySelector('#req-bien-ban-hop-xet-0 .progress span').style.width) > 0")
+    page.wait_for_function("() => parseFloat(document.querySelector('#req-bien-ban-hop-xet-0 .progress span').style.width) > 0")
     page.locator("#req-bien-ban-hop-xet-0").screenshot(path=str(SHOTS / "22-phone-upload-progress.png"))
     expect(page.locator("#req-bien-ban-hop-xet-0")).to_have_attribute("data-state", "present", timeout=20_000)
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,
