@@ -106,3 +106,83 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.client.client_id} → {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+# --- exports to the national systems (api/exports.py) -----------------------------------------------
+class ExportEndpoint(models.Model):
+    """ExportEndpoint — hệ thống nhận dữ liệu khen thưởng (CSDL cán bộ, công chức, viên chức; phần mềm
+    thi đua - khen thưởng của Bộ): each signed decision is pushed there through the outbox."""
+
+    name = models.CharField(_("tên hệ thống nhận"), max_length=200)
+    url = models.URLField(_("địa chỉ nhận (URL)"), max_length=500)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    timeout_seconds = models.PositiveSmallIntegerField(_("thời gian chờ (giây)"), default=20)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("nơi nhận dữ liệu khen thưởng")
+        verbose_name_plural = _("nơi nhận dữ liệu khen thưởng")
+
+    def __str__(self):
+        return self.name
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Đang gửi")
+    DELIVERED = "delivered", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi, sẽ thử lại")
+
+
+class ExportDelivery(models.Model):
+    """ExportDelivery — nhật ký gửi: one decision to one endpoint, with every attempt's outcome. The
+    message id is fixed for the delivery, so a receiver recognises a retry of a message it already has."""
+
+    endpoint = models.ForeignKey(ExportEndpoint, on_delete=models.PROTECT, related_name="deliveries",
+                                 verbose_name=_("nơi nhận"))
+    decision = models.ForeignKey("certificates.Decision", on_delete=models.PROTECT, related_name="export_deliveries",
+                                 verbose_name=_("quyết định"))
+    msg_id = models.UUIDField(_("mã thông điệp"), unique=True)
+    status = models.CharField(_("tình trạng"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("mã phản hồi gần nhất"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    last_attempt_at = models.DateTimeField(_("lần gửi gần nhất"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("gửi xong lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("nhật ký gửi dữ liệu khen thưởng")
+        verbose_name_plural = _("nhật ký gửi dữ liệu khen thưởng")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "decision"], name="one_delivery_per_endpoint")]
+
+    def __str__(self):
+        return f"{self.decision} → {self.endpoint}"
+
+
+class ExportCode(models.Model):
+    """ExportCode — mã danh mục dùng khi trao đổi: the code another system uses for one of ours (a unit's
+    MaDonVi, an award form's MaHinhThucKhenThuong, …). Defaults ship in api/export_codes.json; a row
+    here overrides them."""
+
+    class List(models.TextChoices):
+        UNIT = "unit", _("Mã đơn vị (MaDonVi), theo mã đơn vị trong hệ thống")
+        AWARD_FORM = "award_form", _("Mã hình thức khen thưởng (MaHinhThucKhenThuong), theo mã hình thức")
+        AWARD_TYPE = "award_type", _("Loại hình khen thưởng (LoaiHinhKhenThuong), theo mã hình thức")
+        FIELD = "field", _("Lĩnh vực hoạt động của tập thể (LinhVucHoatDong), theo mã đơn vị")
+
+    list = models.CharField(_("danh mục"), max_length=20, choices=List.choices)
+    key = models.CharField(_("giá trị trong hệ thống"), max_length=60)
+    code = models.CharField(_("mã trao đổi"), max_length=60)
+    label = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["list", "key"]
+        verbose_name = _("mã danh mục trao đổi")
+        verbose_name_plural = _("mã danh mục trao đổi")
+        constraints = [models.UniqueConstraint(fields=["list", "key"], name="export_code_unique")]
+
+    def __str__(self):
+        return f"{self.list}:{self.key} → {self.code}"

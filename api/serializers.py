@@ -290,3 +290,35 @@ class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     problems = serializers.ListField(child=serializers.CharField(), required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class ExportHeaderSerializer(serializers.Serializer):
+    Version = serializers.CharField()
+    Tran_Code = serializers.CharField()
+    Export_Date = serializers.CharField(help_text="dd/mm/yyyy HH:MM:SS")
+    Msg_ID = serializers.CharField()
+
+
+class ExportRecordSerializer(serializers.Serializer):
+    MaDonVi = serializers.CharField()
+    LoaiHinhKhenThuong = serializers.CharField()
+    NoiDungKhenThuong = serializers.CharField(allow_blank=True)
+    SoQuyetDinh = serializers.CharField()
+    NgayQuyetDinh = serializers.CharField(help_text="dd/mm/yyyy")
+    TenCanBo = serializers.CharField(allow_blank=True)
+    TenChucVu = serializers.CharField(allow_blank=True)
+    MaHinhThucKhenThuong = serializers.CharField()
+    TenTapThe = serializers.CharField(required=False, help_text=_("Chỉ với tập thể."))
+    LinhVucHoatDong = serializers.CharField(required=False, allow_blank=True, help_text=_("Chỉ với tập thể."))
+
+
+class ExportSignatureSerializer(serializers.Serializer):
+    Algorithm = serializers.CharField()
+    Certificate_SHA256 = serializers.CharField()
+    Value = serializers.CharField(help_text=_("Chữ ký ECDSA (DER, base64) trên dạng chuẩn của {Header, Body}."))
+
+
+class ExportEnvelopeSerializer(serializers.Serializer):
+    Header = ExportHeaderSerializer()
+    Body = ExportRecordSerializer(many=True)
+    Signature = ExportSignatureSerializer()

@@ -16,6 +16,8 @@ router.register("decisions", views.DecisionViewSet, basename="decision")
 v1 = [
     path("token/", views.TokenView.as_view(), name="token"),
     path("people/awards/", views.PersonHistoryView.as_view(), name="person_awards"),
+    path("exports/decisions/<int:pk>/", views.ExportDecisionView.as_view(), name="export_decision"),
+    path("exports/certificate/", views.ExportCertificateView.as_view(), name="export_certificate"),
     path("", include(router.urls)),
 ]
 

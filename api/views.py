@@ -370,3 +370,36 @@ class TokenView(APIView):
                              "scope": " ".join(token.scopes)})
         response["Cache-Control"] = "no-store"
         return response
+
+
+# --- exports (pull) ---------------------------------------------------------------------------------
+class ExportDecisionView(APIView):
+    """Dữ liệu khen thưởng của một quyết định, theo định dạng trao đổi (Header, Body, Signature), for a
+    system that pulls instead of receiving pushes. Same visibility as the decision."""
+
+    required_scope = "exports:read"
+
+    @extend_schema(tags=["exports"], responses={200: s.ExportEnvelopeSerializer, **READ_ERRORS})
+    def get(self, request, pk: int):
+        from . import exports
+
+        decision = selectors.visible_decisions(request.user).filter(pk=pk).first()
+        if decision is None:
+            raise Http404
+        return Response(exports.envelope(decision))
+
+
+class ExportCertificateView(APIView):
+    """The certificate (PEM) whose key signs the exports: receivers verify the Signature with it."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(tags=["exports"], auth=[], responses={(200, "application/x-pem-file"): OpenApiResponse(
+        response=str, description="X.509 certificate, PEM")})
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from . import exports
+
+        return HttpResponse(exports.certificate_pem(), content_type="application/x-pem-file")

@@ -59,6 +59,7 @@ PK_FACTORY = {
     "api:dossier-complete-step": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
     "api:dossier-submit": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.henry, {"POST"}),
     "api:decision-detail": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
+    "api:export_decision": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
 }
 # The API's catalog (campaigns, award forms, units) is read by every signed-in user and system: not
 # per object (tests/api/test_access.py checks it is closed to anonymous callers).
