@@ -166,13 +166,28 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 # Let Django stream large uploads to disk; the service enforces the limit with a clear message.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A full disk while a large upload is received is reported to the upload view (a clear message).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "dossiers.uploadhandlers.TemporaryFileUploadHandlerReportingDiskErrors",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Deep checks of uploads (dossiers/inspection.py): zip bombs in Word files, image sizes, PDF objects.
+UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES = env_int("UPLOAD_DOCX_MAX_UNCOMPRESSED_MB", 200) * 1024 * 1024
+UPLOAD_DOCX_MAX_RATIO = env_int("UPLOAD_DOCX_MAX_RATIO", 100)
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_MEGAPIXELS", 40) * 1_000_000
+UPLOAD_PDF_MAX_OBJECTS = env_int("UPLOAD_PDF_MAX_OBJECTS", 200_000)
+# Optional virus scan by clamd (a Unix socket, or host and port). Configured: fails closed.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET")
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
 
 _storage_backend = env_str("STORAGE_BACKEND", "local")
 if _storage_backend == "s3":
@@ -181,6 +196,10 @@ if _storage_backend == "s3":
         "OPTIONS": {
             "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "file_overwrite": False,
             "default_acl": "private",
             "querystring_auth": True,
         },

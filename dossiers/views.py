@@ -23,6 +23,7 @@ from .forms import CouncilForm, NomineeForm, RatingForm, UploadForm
 from .models import Document, DocumentType, DossierStatus, Nominee
 from .policy import actions_for
 from .rules import is_unit_member
+from .services.documents import receiving_failed
 
 log = logging.getLogger("khenthuong.web")
 
@@ -183,6 +184,9 @@ def document_upload(request, pk):
     JavaScript the same form posts normally and the page comes back."""
     dossier = selectors.visible_dossier_or_404(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
+    received_error = getattr(request, "upload_error", None)   # set by dossiers.uploadhandlers
+    if received_error is not None:
+        return _upload_refused(request, dossier, receiving_failed(received_error))
     try:
         if not form.is_valid():
             raise _invalid_upload(form)
@@ -197,9 +201,7 @@ def document_upload(request, pk):
         document = services.document_upload(dossier=dossier, actor=request.user, file=form.cleaned_data["file"],
                                             document_type=document_type, nominee=nominee)
     except DossierError as exc:
-        if wants_json(request):
-            return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+        return _upload_refused(request, dossier, exc)
     message = _("Đã tải lên “%(name)s” (%(type)s, phiên bản %(version)s).") % {
         "name": document.original_name, "type": document.document_type.name, "version": document.version}
     if wants_json(request):
@@ -214,6 +216,15 @@ def document_upload(request, pk):
     return redirect(dossier_url(dossier, "checklist"))
 
 
+def _upload_refused(request, dossier, exc: DossierError):
+    """A refused upload: JSON {"error": ...} for the page's XMLHttpRequest, else the page with the
+    message; 400 for a bad file, 503/507 when storage or the virus scanner failed."""
+    status = getattr(exc, "http_status", 400)
+    if wants_json(request):
+        return JsonResponse({"ok": False, "error": str(exc)}, status=status)
+    return render_dossier(request, dossier, status=status, **error_overrides(exc))
+
+
 def _invalid_upload(form) -> DossierError:
     from .errors import InvalidInput
 
@@ -225,7 +236,9 @@ def _invalid_upload(form) -> DossierError:
 @login_required
 @require_GET
 @xframe_options_sameorigin  # the preview <iframe> of the dossier and review pages (same origin only);
-@csp_replace({"frame-ancestors": [SELF]})  # the site-wide policy says frame-ancestors 'none'
+# The site-wide policy says frame-ancestors 'none'; a served file is also sandboxed (no script, no
+# form, an opaque origin), whatever it is.
+@csp_replace({"frame-ancestors": [SELF], "sandbox": True})
 def document_view(request, document_pk):
     """The file itself, inline (PDF preview in the page) or as a download, only to those who may see
     the dossier; every opening is logged."""
@@ -236,12 +249,13 @@ def document_view(request, document_pk):
         raise Http404 from None
     except FileNotFoundError:
         raise Http404 from None
-    # Inline only what the browser can merely display (the preview); Word files and anything else
-    # are downloads, never opened by the browser in the site's origin.
-    displayable = document.content_type == "application/pdf" or document.content_type.startswith("image/")
-    disposition = "attachment" if request.GET.get("download") or not displayable else "inline"
+    # Inline only a PDF that passed the upload's deep checks (the preview), and then sandboxed: no
+    # script, no form, its own opaque origin. Word files, images and anything else are downloads,
+    # never opened by the browser in the site's origin.
+    inline = document.previewable and not request.GET.get("download")
     response = FileResponse(handle, content_type=document.content_type)
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(document.original_name)}"
+    response["Content-Disposition"] = (f"{'inline' if inline else 'attachment'}; "
+                                       f"filename*=UTF-8''{quote(document.original_name)}")
     response["Cache-Control"] = "private, no-store"
     return response
 

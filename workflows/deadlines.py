@@ -29,7 +29,7 @@ from dossiers.models import (
 )
 from dossiers.rules import roles_at
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import in_official_language
+from dossiers.text import clean_line, in_official_language
 from outbox import enqueue
 
 from .flows import ACTIVE
@@ -225,7 +225,7 @@ def explanation_submit(*, explanation: LateExplanation, actor, text: str) -> Lat
     explanation = LateExplanation.objects.select_for_update().select_related("task").get(pk=explanation.pk)
     if not roles_at(actor, explanation.unit_id) & {explanation.task.role, Role.UNIT_HEAD}:
         raise NotPermitted()
-    text = " ".join((text or "").split())
+    text = clean_line(text)
     if len(text) < 10:
         raise InvalidInput(_("Hãy viết nội dung giải trình (ít nhất 10 ký tự)."))
     if explanation.submitted_at is not None:
@@ -291,7 +291,7 @@ def _issue_apology(*, task, dossier, actor, reason, new_due_date, now) -> Apolog
     head = (Membership.objects.filter(unit=unit, role=Role.UNIT_HEAD, is_active=True).select_related("user")
             .order_by("pk").first())
     signer = {"name": _name(head.user), "title": head.title, "signs_for": head.signs_for} if head else {}
-    reason = " ".join((reason or "").split()) or _(
+    reason = clean_line(reason) or _(
         "Hồ sơ cần thêm thời gian để xem xét, thẩm định; bước “%(step)s” chưa hoàn thành trong thời hạn quy định."
     ) % {"step": task.step_label}
     letter = ApologyLetter.objects.create(

@@ -23,6 +23,7 @@ from dossiers import policy
 from dossiers.policy import Action, may_open_dossier, require
 from dossiers.rules import can_act
 from dossiers.services import lock_dossier, record_event
+from dossiers.text import clean_line, clean_text
 
 from . import deadlines
 from .flows import ACTIVE, DossierFlow
@@ -196,7 +197,7 @@ def _clean_reasons(reasons) -> list[dict]:
     cleaned = []
     for reason in reasons or []:
         item = {"text": reason} if isinstance(reason, str) else dict(reason)
-        item["text"] = " ".join(str(item.get("text", "")).split())
+        item["text"] = clean_line(item.get("text", ""))
         if item["text"]:
             cleaned.append(item)
     if not cleaned:
@@ -291,12 +292,13 @@ def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
     dossier = lock_dossier(dossier)
     if not policy.permitted(actor, dossier, Action.WITHDRAW):
         raise NotPermitted(_("Chỉ thủ trưởng đơn vị được rút hồ sơ."))
-    if not reason.strip():
+    reason = clean_text(reason)
+    if not reason:
         raise InvalidInput(_("Hãy ghi lý do rút hồ sơ."))
     task = _open_task(dossier)
     before = _fire(dossier, dossier.withdraw)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
-                 to_status=dossier.status, comment=reason.strip(), data={"step": task.step})
+                 to_status=dossier.status, comment=reason, data={"step": task.step})
     _complete_task(task, dossier, actor, "withdrawn")
     return dossier
 
@@ -309,11 +311,12 @@ def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
             not_now=_("Chỉ loại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
     step = dossier.current_step
     task = _task_at(dossier, step)
-    if not reason.strip():
+    reason = clean_text(reason)
+    if not reason:
         raise InvalidInput(_("Hãy ghi lý do không xét hồ sơ."))
     before = _fire(dossier, dossier.reject)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
-                 to_status=dossier.status, comment=reason.strip(), data={"step": step})
+                 to_status=dossier.status, comment=reason, data={"step": step})
     _complete_task(task, dossier, actor, "rejected")
     return dossier
 
@@ -330,7 +333,7 @@ def decision_sign(*, dossiers: list[Dossier], actor, outcomes: dict[int, bool], 
     forms = {d.award_form_id for d in dossiers}
     if len(forms) != 1:
         raise InvalidInput(_("Một quyết định chỉ gồm các hồ sơ của cùng một hình thức khen thưởng."))
-    number = " ".join((number or "").split())
+    number = clean_line(number)
     if not number:
         raise InvalidInput(_("Hãy nhập số, ký hiệu của quyết định (ví dụ: 1234/QĐ-UBND)."))
     decided = []

@@ -372,7 +372,7 @@ def dashboard(request):
     status_bars = [{"value": v, "label": label, "count": count, "width": 100.0 * count / peak}
                    for v, label, count in stats.by_status]
     days_peak = max([days for _l, days, _n in stats.step_days] + [1])
-    step_bars = [{"label": label, "days": days, "hours": days * 24, "count": n, "width": 100.0 * days / days_peak}
+    step_bars = [{"label": label, "days": days, "count": n, "width": 100.0 * days / days_peak}
                  for label, days, n in stats.step_days]
     rating_peak = max([n for _s, n in stats.rating_histogram] + [1])
     rating_bars = [{"score": s, "count": n, "width": 100.0 * n / rating_peak} for s, n in stats.rating_histogram]

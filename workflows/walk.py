@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.models import Dossier, DossierStatus, NomineeKind, RequirementScope, Role, Unit, kind_of
 from dossiers.policy import Action, possible
+from dossiers.samples import MINIMAL_PDF
 from dossiers.services import council_record, document_upload, nominee_add
 from dossiers.setup import document_types
 
 from . import services
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FILE_NAMES = {"to-trinh": "to-trinh.pdf", "bien-ban-hop-xet": "bien-ban.pdf", "bao-cao-thanh-tich": "bao-cao-07.pdf"}
 
 

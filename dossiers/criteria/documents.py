@@ -17,7 +17,7 @@ from dossiers.models import (
 from dossiers.rules import can_view_dossier
 from dossiers.policy import Action, require
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import in_official_language
+from dossiers.text import clean_text, in_official_language
 
 from .metrics import can_import
 from .models import METRICS, ReportDraft
@@ -136,8 +136,8 @@ def report_draft_save(*, nominee: Nominee, actor, situation: str, duties: str, m
     require(actor, dossier, Action.EDIT_REPORTS,
             not_now=_("Báo cáo thành tích chỉ sửa được khi hồ sơ còn ở đơn vị."))
     draft, _created = ReportDraft.objects.update_or_create(nominee=nominee, defaults={
-        "situation": situation.strip(), "duties": duties.strip(), "measures": measures.strip(),
-        "past_awards": past_awards.strip(), "updated_by": actor, "updated_at": timezone.now()})
+        "situation": clean_text(situation), "duties": clean_text(duties), "measures": clean_text(measures),
+        "past_awards": clean_text(past_awards), "updated_by": actor, "updated_at": timezone.now()})
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOTE,
                  comment=_("Cập nhật phần lời văn báo cáo thành tích của %(name)s") % {"name": nominee.name},
                  data={"report_draft": draft.pk, "nominee": nominee.pk})

@@ -15,6 +15,7 @@ from dossiers.models import (
 from dossiers.rules import can_view_dossier
 from dossiers.policy import Action, may, permitted, possible, require
 from dossiers.services import lock_dossier, record_event
+from dossiers.text import clean_line, clean_text
 
 from .errors import CriteriaNotMet, DuplicateNominee, UnderDiscipline
 from .models import (
@@ -240,7 +241,7 @@ def criteria_override(*, dossier: Dossier, nominee: Nominee, actor, reason: str)
         raise NotPermitted()
     require(actor, dossier, Action.JUDGE_CRITERIA,
             not_now=_("Chỉ ghi ý kiến vượt quyền khi hồ sơ đang được thẩm định."))
-    reason = " ".join(reason.split())
+    reason = clean_line(reason)
     if len(reason) < 10:
         raise InvalidInput(_("Hãy ghi rõ lý do vượt quyền (ít nhất 10 ký tự)."))
     evaluation = current_evaluation(nominee) or evaluate_nominee(nominee, actor=actor)
@@ -269,7 +270,7 @@ def criterion_assess(*, nominee: Nominee, criterion: Criterion, actor, passed: b
         role = AssessorRole.APPRAISER
     else:
         raise NotPermitted()
-    comment = comment.strip()
+    comment = clean_text(comment)
     if not comment:
         raise InvalidInput(_("Hãy ghi nhận xét cho đánh giá."))
     assessment = Assessment.objects.create(nominee=nominee, criterion=criterion, role=role, actor=actor,

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from ..errors import Conflict
 from ..models import Dossier, DossierEvent
 from ..policy import Action, require
+from ..text import clean_text
 
 
 _FROM_OBJECT = object()
@@ -27,7 +28,7 @@ def lock_dossier(dossier: Dossier | int, *, seen_status=_FROM_OBJECT) -> Dossier
 def record_event(*, dossier, actor, kind, from_status="", to_status="", comment="", data=None):
     return DossierEvent.objects.create(
         dossier=dossier, actor=actor, kind=kind, from_status=from_status, to_status=to_status,
-        comment=comment, data=data or {},
+        comment=clean_text(comment), data=data or {},
     )
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ..errors import InvalidInput, InvalidState
 from ..models import Dossier, EventKind, ServiceRating
 from ..policy import Action, require
+from ..text import clean_text
 from .common import lock_dossier, record_event
 
 
@@ -16,7 +17,7 @@ def dossier_rate(*, dossier: Dossier, actor, score: int, comment: str = "") -> S
         raise InvalidInput(_("Mức độ hài lòng phải từ 1 đến 5."))
     try:
         with transaction.atomic():
-            rating = ServiceRating.objects.create(dossier=dossier, actor=actor, score=score, comment=comment.strip())
+            rating = ServiceRating.objects.create(dossier=dossier, actor=actor, score=score, comment=clean_text(comment))
     except IntegrityError:
         raise InvalidState(_("Hồ sơ này đã được đánh giá.")) from None
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOTE, comment=_("Đánh giá hài lòng: %(score)s/5")

@@ -202,12 +202,12 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
     expect(page.locator("#req-to-trinh-0 .drop-msg")).to_contain_text("rỗng")
     expect(page.locator("#id_members_total")).to_have_value("7")
     # drag and drop of a real file
-    page.evaluate("""([selector, name]) => {
+    page.evaluate("""([selector, name, bytes]) => {
         const form = document.querySelector(selector);
-        const file = new File(["%PDF-1.4\\n%%EOF\\n"], name, {type: "application/pdf"});
+        const file = new File([new Uint8Array(bytes)], name, {type: "application/pdf"});
         const data = new DataTransfer(); data.items.add(file);
         form.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
-    }""", ["#req-to-trinh-0 form.drop", "to-trinh-keo-tha.pdf"])
+    }""", ["#req-to-trinh-0 form.drop", "to-trinh-keo-tha.pdf", list(files["to-trinh.pdf"].read_bytes())])
     expect(page.locator("#req-to-trinh-0")).to_have_attribute("data-state", "present")
     expect(page.locator("#req-to-trinh-0")).to_contain_text("to-trinh-keo-tha.pdf")
     # a bigger file on a slow uplink: the progress bar moves while it goes
