@@ -4,12 +4,20 @@ as one query for paging), and a person's award history for the roles allowed to 
 from django.db.models import Exists, OuterRef, Q
 
 from certificates.models import Certificate, Decision
-from dossiers.models import Dossier, Membership, Person, Role, Step, StepRule
-from dossiers.rules import is_admin
+from dossiers.models import (
+    STEP_KINDS, ActingUnitSource, Dossier, DossierEvent, Membership, Person, Role, StepRule,
+)
+from dossiers.rules import is_admin, statuses_from
 
-REVIEW_STEP_ROLES = {Step.APPRAISAL: Role.APPRAISER, Step.HOME_AFFAIRS: Role.HOME_AFFAIRS, Step.DECISION: Role.CHAIRMAN}
 # Who sees a person's whole award history (they check "one achievement, one award" across the province).
 HISTORY_ROLES = {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN, Role.ADMIN}
+# Where a step's acting unit comes from when its StepRule names none (Dossier.step_config), as a lookup.
+DEFAULT_ACTING_UNIT = {
+    ActingUnitSource.DOSSIER_UNIT: "unit_id",
+    ActingUnitSource.APPRAISING_UNIT: "campaign__appraising_unit_id",
+    ActingUnitSource.HOME_AFFAIRS_UNIT: "campaign__home_affairs_unit_id",
+    ActingUnitSource.DECIDING_UNIT: "award_form__deciding_unit_id",
+}
 
 
 def _units_with(user, roles) -> list[int]:
@@ -18,26 +26,32 @@ def _units_with(user, roles) -> list[int]:
 
 
 def visible_dossiers(user):
-    """Dossiers `user` may see: the unit's own (officer, head), those that reached a reviewer step
-    the user acts at (the step's acting unit, or the campaign's / the award form's default), all for
-    an administrator. Mirrors `is_unit_member | is_reviewer | is_admin`."""
+    """Dossiers `user` may see, as one query for filters and paging: the unit's own (officer, head);
+    those that reached a reviewer step the user acts at (the StepRule's acting unit, or the step
+    kind's default), from that step on; all for an administrator. Mirrors
+    `dossiers.rules.can_view_dossier` (is_unit_member | is_reviewer | is_admin); the detail views use
+    that predicate itself, and tests/api/test_access.py compares the two."""
     base = Dossier.objects.select_related("campaign", "award_form", "unit")
     if not user or not user.is_authenticated:
         return base.none()
     if is_admin(user):
         return base.all()
     q = Q(unit_id__in=_units_with(user, [Role.UNIT_OFFICER, Role.UNIT_HEAD]))
-    defaults = {Step.APPRAISAL: "campaign__appraising_unit_id", Step.HOME_AFFAIRS: "campaign__home_affairs_unit_id",
-                Step.DECISION: "award_form__deciding_unit_id"}
-    for step, role in REVIEW_STEP_ROLES.items():
-        units = _units_with(user, [role])
+    for step, kind in STEP_KINDS.items():
+        if kind.is_unit_work:
+            continue
+        units = _units_with(user, [kind.role])
         if not units:
             continue
         rules = StepRule.objects.filter(award_form=OuterRef("award_form"), step=step)
-        on_path = Exists(rules) if step != Step.DECISION else Q(pk__isnull=False)
+        on_path = Q(pk__isnull=False) if kind.always_on_path else Exists(rules)
         by_rule = Exists(rules.filter(acting_unit_id__in=units))
-        by_default = on_path & ~Exists(rules.filter(acting_unit__isnull=False)) & Q(**{f"{defaults[step]}__in": units})
-        q |= Q(submitted_at__isnull=False) & (by_rule | by_default)
+        by_default = (on_path & ~Exists(rules.filter(acting_unit__isnull=False))
+                      & Q(**{f"{DEFAULT_ACTING_UNIT[kind.acting_unit]}__in": units}))
+        reached = statuses_from(step)
+        has_reached = Q(status__in=reached) | Exists(
+            DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached))
+        q |= Q(submitted_at__isnull=False) & (by_rule | by_default) & has_reached
     return base.filter(q)
 
 
