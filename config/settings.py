@@ -260,6 +260,8 @@ if _email_url:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "khenthuong@localhost")
+# Where people report an accessibility problem (the statement page, /kha-nang-tiep-can/).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request (config.middleware.SessionIdleMiddleware
 # renews the expiry at most once a minute), and at once on every device when the password changes
@@ -352,6 +354,7 @@ LOGGING = {
 CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY") or None
 CERTIFICATES_SIGNING_CERT = env_str("CERTIFICATES_SIGNING_CERT") or None
 CERTIFICATES_DEMO_IDENTITY = env_bool("CERTIFICATES_DEMO_IDENTITY", DEBUG)
+CERTIFICATES_SIGNING_DIR = Path(env_str("CERTIFICATES_SIGNING_DIR") or VAR_DIR / "signing")  # the demo identity
 if CERTIFICATES_SIGNING_KEY or CERTIFICATES_SIGNING_CERT:
     for _name, _value in (("CERTIFICATES_SIGNING_KEY", CERTIFICATES_SIGNING_KEY),
                           ("CERTIFICATES_SIGNING_CERT", CERTIFICATES_SIGNING_CERT)):

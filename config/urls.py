@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from dossiers.pages import accessibility_statement
 from ops import health
 from workflows.views import home
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", home, name="home"),
+    path("kha-nang-tiep-can/", accessibility_statement, name="accessibility"),
     path("", include("dossiers.urls")),
     path("", include("workflows.urls")),
     path("", include("certificates.urls")),
