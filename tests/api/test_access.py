@@ -144,17 +144,17 @@ def test_person_history_only_for_roles_allowed(world, in_window, hr_api, other_a
     unknown CCCD give the same 404."""
     w = world
     dossier = services.dossier_create(campaign=w.campaign, award_form=w.form, unit=w.unit, actor=w.alice)
-    nominee_add(dossier=dossier, actor=w.alice, kind="individual", full_name="Lê Thị Mai", citizen_id="020555666777")
+    nominee_add(dossier=dossier, actor=w.alice, kind="individual", full_name="Lê Thị Mai", citizen_id="020185666777")
     dossier = walk(dossier, Actors(officer=w.alice, head=w.henry, appraiser=w.bob, home_affairs=w.nora,
                                    chairman=w.chris), until=DossierStatus.AWAITING_DECISION)
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.decision_sign(dossiers=[dossier], actor=w.chris, outcomes={n.pk: True for n in dossier.nominees.all()},
                                number="77/QĐ-UBND", signed_on=dt.date(2023, 12, 20))
-    lookup = {"citizen_id": "020555666777"}
+    lookup = {"citizen_id": "020185666777"}
     own = hr_api.post("/api/v1/people/awards/", lookup, format="json")
     assert own.status_code == 200, own.content
     body = own.json()
-    assert body["citizen_id_masked"] == "*********777" and "020555666777" not in str(body)
+    assert body["citizen_id_masked"] == "*********777" and "020185666777" not in str(body)
     assert [a["decision_number"] for a in body["awards"]] == ["77/QĐ-UBND"]
     assert as_person(w.bob).post("/api/v1/people/awards/", lookup, format="json").status_code == 200
     stranger = assert_problem(other_api.post("/api/v1/people/awards/", lookup, format="json"), 404)

@@ -42,7 +42,7 @@ def test_hr_system_creates_fills_and_submits_a_dossier_inside_the_window(world, 
     collective = hr_api.post(f"/api/v1/dossiers/{pk}/nominees/", {"kind": "collective", "unit": w.unit.pk},
                              format="json").json()
     person = hr_api.post(f"/api/v1/dossiers/{pk}/nominees/", {
-        "kind": "individual", "full_name": "Nguyễn  Văn An", "citizen_id": "020111222333",
+        "kind": "individual", "full_name": "Nguyễn  Văn An", "citizen_id": "020185222333",
         "birth_date": "1985-03-02", "position": "Chuyên viên"}, format="json")
     assert person.status_code == 201, person.content
     person = person.json()
@@ -83,7 +83,7 @@ def test_hr_system_creates_fills_and_submits_a_dossier_inside_the_window(world, 
     task = DossierTask.objects.get(dossier_id=pk, status__in=["NEW", "ASSIGNED"])
     assert task.step == "appraisal" and task.unit_id == w.stt.pk
     # one person by CCCD, the name NFC-normalised and tidied by the service
-    assert Person.objects.filter(citizen_id="020111222333").count() == 1
+    assert Person.objects.filter(citizen_id="020185222333").count() == 1
 
 
 def test_submit_after_the_window_is_refused_with_the_pages_message(world, hr_api, time_machine):

@@ -77,7 +77,7 @@ def decision(world, time_machine):
     time_machine.move_to(dt.datetime(2023, 12, 5, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
     dossier = services.dossier_create(campaign=w.campaign, award_form=w.form, unit=w.unit, actor=w.alice)
     nominee_add(dossier=dossier, actor=w.alice, kind="collective", unit=w.unit)
-    nominee_add(dossier=dossier, actor=w.alice, kind="individual", full_name="Nguyễn Thị Lan", citizen_id="020444555666",
+    nominee_add(dossier=dossier, actor=w.alice, kind="individual", full_name="Nguyễn Thị Lan", citizen_id="020180555666",
                 position="Trưởng phòng", birth_date=dt.date(1980, 1, 2))
     dossier = walk(dossier, Actors(officer=w.alice, head=w.henry, appraiser=w.bob, home_affairs=w.nora,
                                    chairman=w.chris), until=DossierStatus.AWAITING_DECISION)
@@ -104,7 +104,7 @@ def test_a_signed_decision_is_pushed_signed_and_logged(world, decision, cert_pem
     assert person["SoQuyetDinh"] == "321/QĐ-UBND" and person["NgayQuyetDinh"] == "20/12/2023"
     assert person["MaHinhThucKhenThuong"] == "BK_CT_UBND_TINH" and person["MaDonVi"] == f"DV{world.unit.pk:05d}"
     assert collective["TenTapThe"] == "Sở Tư pháp" and collective["TenCanBo"] == ""
-    assert "020444555666" not in json.dumps(message) and "1980" not in json.dumps(message)
+    assert "020180555666" not in json.dumps(message) and "1980" not in json.dumps(message)
     delivery = ExportDelivery.objects.get(decision=decision)
     assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 1 and delivery.last_status_code == 200
     assert str(delivery.msg_id) == message["Header"]["Msg_ID"]
