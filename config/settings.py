@@ -146,8 +146,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    # Stricter than Django's 0.7: "canbo12345" for user "canbo" is refused.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"max_similarity": 0.6}},
+    {"NAME": "ops.passwords.UsernameInPasswordValidator"},
+    {"NAME": "ops.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": max(10, env_int("PASSWORD_MIN_LENGTH", 10))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -164,8 +167,12 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "config.staticfiles.AppDirectoriesFinder",  # every app's static files but viewflow's (unused)
+]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -213,7 +220,7 @@ STORAGES = {
     # Production: WhiteNoise serves collectstatic's output with hashed names (cached for a year) and
     # gzip/brotli copies. Development and tests: plain files from the finders, no manifest needed.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+                    else "config.staticfiles.StaticFilesStorage"},
 }
 
 # Background work: Huey. SQLite storage on one machine, Redis when REDIS_URL is set.
@@ -223,7 +230,7 @@ HUEY = {
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     "results": False,
     "utc": True,
-    "consumer": {"workers": 2, "worker_type": "thread"},
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 if _redis_url:
     HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": _redis_url})
