@@ -25,7 +25,8 @@ def pages_by_role(d):
     """(role's username or None, page name, path, action or None) — every main page each role uses."""
     p = d.p
     return {
-        None: [("login", "/dang-nhap/"), ("statement", "/kha-nang-tiep-can/")],
+        None: [("login", "/dang-nhap/"), ("statement", "/kha-nang-tiep-can/"), ("register", "/so-khen-thuong/"),
+               ("verify", f"/verify/{d.decision.certificates.first().token}/")],
         "canbo_tuphap": [
             ("home-officer", "/"), ("dossier-preparing", f"/ho-so/{d.preparing.pk}/"),
             ("dossier-returned", f"/ho-so/{d.returned.pk}/"), ("dossier-decided", f"/ho-so/{d.decided.pk}/"),
