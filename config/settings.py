@@ -141,8 +141,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    # Stricter than Django's 0.7: "canbo12345" for user "canbo" is refused.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"max_similarity": 0.6}},
+    {"NAME": "ops.passwords.UsernameInPasswordValidator"},
+    {"NAME": "ops.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": max(10, env_int("PASSWORD_MIN_LENGTH", 10))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -159,8 +162,12 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "config.staticfiles.AppDirectoriesFinder",  # every app's static files but viewflow's (unused)
+]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -208,7 +215,7 @@ STORAGES = {
     # Production: WhiteNoise serves collectstatic's output with hashed names (cached for a year) and
     # gzip/brotli copies. Development and tests: plain files from the finders, no manifest needed.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+                    else "config.staticfiles.StaticFilesStorage"},
 }
 
 # Background work: Huey. SQLite storage on one machine, Redis when REDIS_URL is set.
@@ -218,7 +225,7 @@ HUEY = {
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     "results": False,
     "utc": True,
-    "consumer": {"workers": 2, "worker_type": "thread"},
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 if _redis_url:
     HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": _redis_url})
@@ -255,6 +262,8 @@ if _email_url:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "khenthuong@localhost")
+# Where people report an accessibility problem (the statement page, /kha-nang-tiep-can/).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request (config.middleware.SessionIdleMiddleware
 # renews the expiry at most once a minute), and at once on every device when the password changes
@@ -347,6 +356,7 @@ LOGGING = {
 CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY") or None
 CERTIFICATES_SIGNING_CERT = env_str("CERTIFICATES_SIGNING_CERT") or None
 CERTIFICATES_DEMO_IDENTITY = env_bool("CERTIFICATES_DEMO_IDENTITY", DEBUG)
+CERTIFICATES_SIGNING_DIR = Path(env_str("CERTIFICATES_SIGNING_DIR") or VAR_DIR / "signing")  # the demo identity
 if CERTIFICATES_SIGNING_KEY or CERTIFICATES_SIGNING_CERT:
     for _name, _value in (("CERTIFICATES_SIGNING_KEY", CERTIFICATES_SIGNING_KEY),
                           ("CERTIFICATES_SIGNING_CERT", CERTIFICATES_SIGNING_CERT)):

@@ -135,7 +135,7 @@ def login(page, base_url, username, actions=None, screenshot=None):
         shot(page, screenshot)
     actions.fill("#id_username", username)
     actions.fill("#id_password", PASSWORD)
-    actions.click("button[type=submit]")
+    actions.click("main button[type=submit]")  # the header holds the language button
     page.wait_for_url(f"{base_url}/")
     return actions
 
