@@ -245,6 +245,8 @@ def main() -> None:
         print("soak_skipped: needs PostgreSQL (DATABASE_URL) and Redis (SOAK_REDIS_URL)")
         return
     started = time.perf_counter()
+    # stopped from outside (timeout, Ctrl-C): still stop the servers and consumers and drop the database
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
     media = Path(tempfile.mkdtemp(prefix="kt-soak-media-"))
     logs = Path(tempfile.mkdtemp(prefix="kt-soak-logs-"))
     queue = f"kt-soak-{os.getpid()}"
