@@ -275,7 +275,7 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 
 
 def render_workers() -> int:
-    return max(1, int(getattr(settings, "CERTIFICATES_RENDER_WORKERS", min(2, os.cpu_count() or 1))))
+    return max(1, settings.CERTIFICATES_RENDER_WORKERS)
 
 
 @in_official_language

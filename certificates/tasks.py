@@ -37,7 +37,7 @@ def schedule_render(decision_id: int, *, force: bool = False) -> None:
     """The outbox handler: queue the rendering for a consumer (render_status stays "pending" until one
     takes it; a queue that is down raises, and the outbox retries), or render in this process when
     CERTIFICATES_RENDER_INLINE is set."""
-    if not getattr(settings, "CERTIFICATES_RENDER_INLINE", False):
+    if not settings.CERTIFICATES_RENDER_INLINE:
         if force:
             Decision.objects.filter(pk=decision_id).exclude(render_status=RenderStatus.RUNNING).update(
                 render_status=RenderStatus.PENDING, render_done=0)

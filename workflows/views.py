@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
+from dossiers.forms import parse_day
 from dossiers import services as dossier_services
 from dossiers.models import (
     AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, Unit, kind_of,
@@ -107,7 +107,7 @@ def complete_steps(request, pk):
     except DossierError as exc:
         if done:
             messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, **error_overrides(exc))
     if possible(dossier, Action.SUBMIT):
         messages.success(request, _("Hồ sơ đã đủ thành phần và được trình thủ trưởng đơn vị ký gửi."))
     else:
@@ -123,7 +123,7 @@ def _path_action(request, pk, act, success: str, **keep):
         check_seen_status(request, dossier)
         act(dossier)
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, **keep, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, **keep, **error_overrides(exc))
     messages.success(request, success)
     return redirect(dossier_url(dossier))
 
@@ -158,7 +158,7 @@ def dossier_resubmit(request, pk):
             "pk", flat=True).first()
         services.dossier_resubmit(dossier=dossier, actor=request.user, comment=comment)
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, replies_posted=replies, resubmit_comment=comment,
+        return render_dossier(request, dossier, status=exc.status_code, replies_posted=replies, resubmit_comment=comment,
                               **error_overrides(exc))
     if ReturnRequest.objects.filter(pk=request_pk, late=True).exists():
         messages.warning(request, _("Đã gửi lại hồ sơ đã bổ sung, sau hạn bổ sung: lần gửi này được ghi nhận là "
@@ -206,7 +206,7 @@ def _forward_selected(request, filters):
     ids = sorted(_ints(request.POST.getlist("dossier")))
     if not ids:
         return _render_inbox(request, filters, status=400, error=_("Hãy chọn ít nhất một hồ sơ để chuyển tiếp."))
-    forwarded, failures = [], []
+    forwarded, failures, codes = [], [], set()
     found = {d.pk: d for d in Dossier.objects.filter(pk__in=ids).select_related("campaign", "award_form", "unit")}
     for pk in ids:
         dossier = found.get(pk)
@@ -225,11 +225,12 @@ def _forward_selected(request, filters):
             failures.append((dossier, _("Bạn không xử lý hồ sơ này ở bước hiện tại.")))
         except DossierError as exc:
             failures.append((dossier, str(exc)))
+            codes.add(exc.status_code)
     for dossier, _step in forwarded:
         dossier.refresh_from_db()
     return render(request, "workflows/forwarded.html",
                   {"forwarded": forwarded, "failures": failures, "now": timezone.now()},
-                  status=200 if forwarded else 400)
+                  status=200 if forwarded else (409 if codes == {409} else 400))
 
 
 @login_required
@@ -243,7 +244,7 @@ def review(request, pk):
             try:  # someone else moved it on meanwhile: say so, keep what was typed
                 check_seen_status(request, dossier)
             except DossierError as exc:
-                return _render_review(request, dossier, documents, status=409, posted=request.POST,
+                return _render_review(request, dossier, documents, status=exc.status_code, posted=request.POST,
                                       **error_overrides(exc))
             messages.error(request, NotPermitted().message)    # may see the dossier, may not act on it
         return redirect(dossier_url(dossier))
@@ -264,7 +265,8 @@ def review(request, pk):
         }[verdict] % {"pk": dossier.pk})
     except DossierError as exc:
         dossier.refresh_from_db()
-        return _render_review(request, dossier, documents, status=400, posted=posted, **error_overrides(exc))
+        return _render_review(request, dossier, documents, status=exc.status_code, posted=posted,
+                              **error_overrides(exc))
     return redirect("workflows:inbox")
 
 
@@ -317,16 +319,10 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
 
 
 def _criteria_html(request, dossier) -> str:
-    """The criteria engineer's appraisal panel, when that app and its template exist. Its failure
-    must not take the review page down: it is logged and the panel is left out."""
-    try:
-        import dossiers.criteria  # noqa: F401
-    except ImportError:
-        return ""
+    """The criteria appraisal panel. Its failure must not take the review page down: it is logged
+    and the panel is left out."""
     try:
         return render_to_string("criteria/_evaluation.html", {"dossier": dossier}, request=request)
-    except TemplateDoesNotExist:
-        return ""
     except Exception:
         log.exception("criteria panel failed for dossier %s", dossier.pk)
         return ""
@@ -364,7 +360,7 @@ def decisions(request):
         decision = services.decision_sign(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
                                           signed_on=signed_on)
     except DossierError as exc:
-        return _render_decisions(request, awaiting, status=400, posted=posted, **error_overrides(exc))
+        return _render_decisions(request, awaiting, status=exc.status_code, posted=posted, **error_overrides(exc))
     messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
     if decision is not None:  # None: nobody was awarded, no Quyết định to show
         return redirect("certificates:decision", decision.pk)
@@ -385,9 +381,8 @@ def _decision_input(request, awaiting):
         if not_mine:
             raise NotPermitted(_("Bạn không có thẩm quyền quyết định hồ sơ %(ids)s.")
                                % {"ids": ", ".join(f"#{pk}" for pk in not_mine)})
-        raise Conflict(_("Hồ sơ %(ids)s vừa được người khác xử lý và không còn chờ quyết định. "
-                         "Trang đã được cập nhật; vui lòng kiểm tra rồi ký lại.")
-                       % {"ids": ", ".join(f"#{pk}" for pk in gone)})
+        raise Conflict.moved_on(pks=gone, status=", ".join(
+            str(DossierStatus(found[pk].status).label) for pk in gone if pk in found) or "—")
     other_form = sorted(d.pk for d in awaiting if d.pk in chosen_ids and d.award_form_id != form_id)
     if other_form:
         raise InvalidInput(_("Hồ sơ %(ids)s thuộc hình thức khen thưởng khác: mỗi hình thức là một quyết định.")
@@ -426,7 +421,7 @@ def roles_at_any(user, role) -> bool:
 
 def _parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip()) if value.strip() else timezone.localdate()
+        return parse_day(value) if value.strip() else timezone.localdate()
     except ValueError:
         raise InvalidInput(_("Ngày ký “%(value)s” không hợp lệ: nhập theo dạng ngày/tháng/năm.")
                            % {"value": value[:20]}) from None
@@ -448,7 +443,7 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
                                                               for n in d.nominees.all()} if mine
                             else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
         group["number"] = posted.get("number", "") if mine else ""
-        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().isoformat()
+        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().strftime("%d/%m/%Y")
         group["error"] = extra.get("error") if mine else None
         group["problems"] = extra.get("problems", []) if mine else []
     shown_in_group = posted_form in groups

@@ -25,7 +25,7 @@ def make_dossier(world, unit=None, until=DossierStatus.SUBMITTED, officer=None, 
         acts.officer, acts.head = officer, head
     dossier = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=unit, actor=acts.officer)
     person = ({"full_name": "Nguyễn Văn An", "citizen_id": "020123456789"} if unit == world.unit
-              else {"full_name": "Lý Thị Mai", "citizen_id": "020987654321"})
+              else {"full_name": "Lý Thị Mai", "citizen_id": "020187654321"})
     add_nominees(dossier, acts.officer, collectives=[unit], individuals=[person])
     return walk(dossier, acts, until=until)
 
@@ -302,8 +302,9 @@ def test_decision_already_signed_by_someone_else_is_a_conflict_message(world, in
             "signed_on": "2023-12-05", "action": "sign"}
     assert client_for(world.chris).post(reverse("workflows:decisions"), data).status_code == 302
     again = client_for(world.chris).post(reverse("workflows:decisions"), data)
-    assert again.status_code == 400
-    assert "người khác xử lý" in again.content.decode()
+    assert again.status_code == 409
+    assert f"Hồ sơ #{dossier.pk} vừa được người khác xử lý (trạng thái hiện tại: Đã quyết định)" \
+        in again.content.decode()
 
 
 def test_inbox_text_search_with_true_counts_and_pages(world, in_window, client_for, monkeypatch):
