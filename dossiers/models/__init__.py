@@ -8,3 +8,4 @@ from .dossiers import (  # noqa: F401
 )
 from .records import CalendarDay, Document, DossierEvent, EventKind, ReturnRequest, ServiceRating  # noqa: F401
 from .units import citizen_id_ok, Membership, Person, Role, Unit, UnitLevel  # noqa: F401
+from .audit import AuditCheck  # noqa: F401
