@@ -165,3 +165,36 @@ def test_missing_triggers_fail_the_check(dossier):
     assert "Thiếu trigger bảo vệ: dossiers.DossierEvent" in verify_fails()
     audit.install_triggers()
     call_command("audit_verify")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_to_one_dossier_keep_one_chain(world, in_window):
+    import threading
+
+    from django.db import connections
+
+    dossier = flow.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.unit, actor=world.alice)
+    barrier, errors = threading.Barrier(4), []
+
+    def append(n):
+        try:
+            barrier.wait()
+            for i in range(10):
+                with transaction.atomic():          # no dossier lock taken by the caller: chain_event takes it
+                    record_event(dossier=dossier, actor=None, kind=EventKind.NOTE, comment=f"{n}-{i}")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seqs = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 41
+    assert audit.verify().ok
