@@ -11,10 +11,10 @@ from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import AwardForm, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role
 from dossiers.rules import is_admin, roles_at
 from dossiers.services import lock_dossier, record_event
-from dossiers.audit import chain_certificates
 from dossiers.text import in_official_language
 from outbox import enqueue
 
+from .audit import chain_certificates
 from .models import Certificate, Decision, DecisionStatus, RegisterCounter, RenderStatus
 
 log = logging.getLogger("khenthuong.certificates")

@@ -2,9 +2,11 @@
 by hash, and `audit_verify` names the first row altered or removed.
 
 Protection. Database triggers (PostgreSQL and SQLite) refuse UPDATE and DELETE of the event log
-(`dossiers.DossierEvent`) and of issued certificates (`certificates.Certificate`, whose one mutable
-column, `revoked_at`, may only be set once), and refuse changing what a decision says or deleting it
-(`certificates.Decision`: number, date, signer…; its render state stays writable). They are created by
+(`dossiers.DossierEvent`) and, registered by certificates/audit.py, of issued certificates
+(`certificates.Certificate`, whose one mutable column, `revoked_at`, may only be set once), and refuse
+changing what a decision says or deleting it (`certificates.Decision`: number, date, signer…; its
+render state stays writable). The domain imports no other app: other apps register their tables and
+chains here (`protect`, `verifier`). They are created by
 migrations and re-created after every `migrate` (a table rebuilt by SQLite's ALTER loses its triggers).
 SQLite's only way around them is a row in `audit_unlock`, used by the test suite's table flush inside
 its own transaction; PostgreSQL has none (TRUNCATE, which needs the table owner, is not a row change).
@@ -38,19 +40,25 @@ log = logging.getLogger("khenthuong.audit")
 GENESIS = "0" * 64
 UNLOCK_TABLE = "audit_unlock"
 
-# label → (columns that may change: {column: "set_once"}, whether the table is fully frozen, columns
-# frozen when not fully frozen)
-PROTECTED = {
-    "dossiers.DossierEvent": {"frozen": "all"},
-    "certificates.Certificate": {"frozen": "all", "set_once": ["revoked_at"]},
-    "certificates.Decision": {"frozen": ["award_form_id", "issuing_unit_id", "number", "signed_on", "place",
-                                         "signer_id", "signer_name", "signer_title", "signer_capacity",
-                                         "created_by_id", "created_at"]},
-}
+# label → protection: "frozen": "all" or the columns that may never change; "set_once": columns that
+# may go from NULL to a value once. Other apps add theirs with `protect()` (certificates/audit.py).
+PROTECTED = {"dossiers.DossierEvent": {"frozen": "all"}}
+VERIFIERS = {}   # name → function(result, previous_heads): further chains, registered by their apps
+
+
+def protect(label: str, *, frozen="all", set_once=()) -> None:
+    PROTECTED[label] = {"frozen": frozen, "set_once": list(set_once)}
+
+
+def verifier(name: str):
+    def register(function):
+        VERIFIERS[name] = function
+        return function
+    return register
+
+
 EVENT_FIELDS = ("dossier_id", "seq", "actor_id", "created_at", "kind", "from_status", "to_status", "comment",
                 "data")
-CERTIFICATE_FIELDS = ("decision_id", "nominee_id", "serial", "register_number", "token", "kind", "recipient_name",
-                      "position", "workplace", "achievement")
 
 
 # --- hashing ---------------------------------------------------------------------------------------------
@@ -88,22 +96,6 @@ def chain_event(event) -> None:
     event.data = as_stored(event.data or {})
     event.seq, event.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     event.hash = link(event.prev_hash, {name: getattr(event, name) for name in EVENT_FIELDS})
-
-
-def chain_certificates(certificates: list) -> None:
-    """Link new certificates (consecutive register numbers, in order) to the register's chain. The caller
-    holds the register counter's lock."""
-    from certificates.models import Certificate
-
-    if not certificates:
-        return
-    first = min(c.register_number for c in certificates)
-    prev = (Certificate.objects.filter(register_number=first - 1).values_list("hash", flat=True).first()
-            or GENESIS)
-    for certificate in sorted(certificates, key=lambda c: c.register_number):
-        certificate.prev_hash = prev
-        certificate.hash = link(prev, {name: getattr(certificate, name) for name in CERTIFICATE_FIELDS})
-        prev = certificate.hash
 
 
 # --- triggers --------------------------------------------------------------------------------------------
@@ -199,7 +191,7 @@ def reinstall_after_migrate(sender, using="default", **kwargs) -> None:
     """post_migrate: SQLite rebuilds a table to alter it, and the rebuilt table has no triggers."""
     from django.db import connections
 
-    if sender.label in {"dossiers", "certificates"}:
+    if any(label.split(".")[0] == sender.label for label in PROTECTED):
         install_triggers(connections[using])
 
 
@@ -252,31 +244,6 @@ def _verify_events(result: Result, previous_heads: dict) -> None:
     result.heads["events"] = heads
 
 
-def _verify_certificates(result: Result) -> None:
-    from certificates.models import Certificate, RegisterCounter
-
-    prev, expected, last = GENESIS, None, 0
-    before = len(result.problems)
-    rows = Certificate.objects.order_by("register_number").values("id", "prev_hash", "hash", *CERTIFICATE_FIELDS)
-    for row in rows.iterator(chunk_size=2000):
-        result.rows += 1
-        where = f"Certificate #{row['id']} (số sổ vàng {row['register_number']:06d})"
-        if expected is not None and row["register_number"] != expected:
-            result.fail(f"{where}: thiếu số sổ vàng {expected:06d} trước nó (đã bị xóa)")
-        elif row["prev_hash"] != prev:
-            result.fail(f"{where}: mắt xích trước không khớp (một bằng trước nó đã bị sửa hoặc xóa)")
-        elif link(row["prev_hash"], {name: row[name] for name in CERTIFICATE_FIELDS}) != row["hash"]:
-            result.fail(f"{where}: nội dung đã bị sửa")
-        if len(result.problems) > before:
-            return
-        prev, expected, last = row["hash"], row["register_number"] + 1, row["register_number"]
-    counter = RegisterCounter.objects.filter(name="global").values_list("last", flat=True).first() or 0
-    if counter > last and Certificate.objects.exists():
-        result.fail(f"Certificate: sổ vàng đã cấp đến số {counter:06d} nhưng chỉ còn đến {last:06d} "
-                    f"(bằng cuối đã bị xóa)")
-    result.heads["certificates"] = last
-
-
 def verify(*, previous_heads: dict | None = None) -> Result:
     """Check every chain and the triggers; stop at the first broken link and name it."""
     started = time.monotonic()
@@ -285,8 +252,8 @@ def verify(*, previous_heads: dict | None = None) -> Result:
     if missing:
         result.fail("Thiếu trigger bảo vệ: " + ", ".join(missing))
     _verify_events(result, (previous_heads or {}).get("events", {}))
-    if apps.is_installed("certificates"):
-        _verify_certificates(result)
+    for function in VERIFIERS.values():
+        function(result, previous_heads or {})
     result.seconds = time.monotonic() - started
     return result
 

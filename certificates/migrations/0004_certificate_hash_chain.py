@@ -2,7 +2,8 @@
 
 from django.db import migrations, models
 
-from dossiers.audit import CERTIFICATE_FIELDS, GENESIS, link, migration_installer
+from certificates.audit import CERTIFICATE_FIELDS
+from dossiers.audit import GENESIS, link, migration_installer
 
 
 def chain_existing_certificates(apps, schema_editor):
