@@ -11,7 +11,7 @@ from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import AwardForm, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role
 from dossiers.rules import is_admin, roles_at
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import in_official_language
+from dossiers.text import clean_line, in_official_language
 from outbox import enqueue
 
 from .audit import chain_certificates
@@ -63,7 +63,7 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
     unit = award_form.deciding_unit
     if not (roles_at(actor, unit.pk) & ISSUER_ROLES or is_admin(actor)):
         raise NotPermitted(_("Bạn không có quyền ban hành quyết định của %(unit)s.") % {"unit": unit.name})
-    number = " ".join((number or "").split())
+    number = clean_line(number)
     if not number:
         raise InvalidInput(_("Hãy nhập số, ký hiệu của quyết định (ví dụ: 1234/QĐ-UBND)."))
     if not nominees:
@@ -136,7 +136,7 @@ def decision_revoke(*, decision: Decision, actor, reason: str) -> Decision:
     stay taken (never reused)."""
     if not (Role.CHAIRMAN in roles_at(actor, decision.issuing_unit_id) or is_admin(actor)):
         raise NotPermitted(_("Chỉ người có thẩm quyền ký quyết định mới thu hồi được quyết định."))
-    reason = " ".join((reason or "").split())
+    reason = clean_line(reason)
     if not reason:
         raise InvalidInput(_("Hãy ghi lý do thu hồi quyết định."))
     dossier_ids = sorted(set(decision.certificates.values_list("nominee__dossier_id", flat=True)))

@@ -58,6 +58,12 @@ def generate_identity(key_path: Path, cert_path: Path, *, common_name: str = DEM
 
 def ensure_identity() -> tuple[Path, Path]:
     key_path, cert_path = signing_paths()
+    configured = getattr(settings, "CERTIFICATES_SIGNING_KEY", None) and getattr(settings, "CERTIFICATES_SIGNING_CERT", None)
+    if not configured and not getattr(settings, "CERTIFICATES_DEMO_IDENTITY", settings.DEBUG):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("No signing key configured (CERTIFICATES_SIGNING_KEY / CERTIFICATES_SIGNING_CERT) "
+                                   "and the demo identity is off: refusing to sign with a generated identity")
     with _lock:
         if not (key_path.exists() and cert_path.exists()):
             log.warning("No signing key configured: generating a self-signed demo identity in %s", key_path.parent)

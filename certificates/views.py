@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from dossiers.errors import DossierError
 from dossiers.models import Role
 from dossiers.rules import roles_at
-from dossiers.views import xlsx_without_formulas
+from dossiers.spreadsheets import xlsx_without_formulas
 
 from . import rendering, selectors, services, signing
 from .models import Certificate, RenderStatus

@@ -44,3 +44,16 @@ class InvalidState(DossierError):
 
 class InvalidInput(DossierError):
     pass
+
+
+class ServiceUnavailable(DossierError):
+    """A part the action needs (the document storage, the virus scanner) failed: nothing was
+    stored, the user may try again later. Views answer 503."""
+
+    http_status = 503
+
+
+class StorageFull(ServiceUnavailable):
+    """The document storage is out of space (ENOSPC, quota). Views answer 507."""
+
+    http_status = 507

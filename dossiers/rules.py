@@ -2,7 +2,7 @@
 
 import rules
 
-from .models import Dossier, Membership, Role, Step, UNIT_STEPS
+from .models import STATUS_AT_STEP, Dossier, DossierEvent, DossierStatus, Membership, Role, Step, kind_of
 
 
 def roles_at(user, unit_id) -> set[str]:
@@ -17,9 +17,9 @@ def roles_at(user, unit_id) -> set[str]:
 
 
 def can_act(user, dossier: Dossier, step: Step) -> bool:
-    from .models import STEP_ROLE
-
-    return STEP_ROLE[step] in roles_at(user, dossier.acting_unit_id(step))
+    """`user` holds the step's role at the unit that acts at that step for this dossier."""
+    config = dossier.step_config(step)
+    return config.role in roles_at(user, config.acting_unit_id)
 
 
 @rules.predicate
@@ -27,12 +27,29 @@ def is_unit_member(user, dossier):
     return bool(roles_at(user, dossier.unit_id) & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
 
 
+def statuses_from(step: Step) -> list[str]:
+    """The statuses a dossier has held once it has reached `step`: the step's own and every later one."""
+    steps = list(Step)
+    return [STATUS_AT_STEP[s] for s in steps[steps.index(step):]] + [DossierStatus.DECIDED]
+
+
+def has_reached(dossier: Dossier, step: Step) -> bool:
+    """The dossier is at `step` or has been at it or past it (read from its event log: a dossier
+    returned, withdrawn or rejected after reaching a step has reached it)."""
+    reached = statuses_from(step)
+    if dossier.status in reached:
+        return True
+    return DossierEvent.objects.filter(dossier=dossier, to_status__in=reached).exists()
+
+
 @rules.predicate
 def is_reviewer(user, dossier):
-    """Reviewers see a dossier once it has reached them (it left the unit)."""
+    """Reviewers see a dossier once it has reached them: the appraiser from the appraisal step,
+    Sở Nội vụ from its check, the signer from the decision; never a unit's draft."""
     if dossier.submitted_at is None:
         return False
-    return any(can_act(user, dossier, step) for step in dossier.path() if step not in UNIT_STEPS)
+    return any(can_act(user, dossier, step) and has_reached(dossier, step)
+               for step in dossier.path() if not kind_of(step).is_unit_work)
 
 
 @rules.predicate

@@ -3,17 +3,58 @@ Nothing here writes; nothing here imports `workflows` (tasks are read through `d
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from viewflow.workflow.status import STATUS
 
 from .models import (
-    UNIT_STEPS, Campaign, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
-    RequirementScope, ReturnRequest, Role, Step,
+    STEP_KINDS, ActingUnitSource, Campaign, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
+    RequirementScope, ReturnRequest, Role, Step, StepRule, kind_of,
 )
-from .rules import can_view_dossier
+from .rules import can_view_dossier, is_admin, statuses_from
 
 UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+# A step's acting unit as a field of the dossier, when its StepRule names none (Dossier.step_config).
+ACTING_UNIT_FIELD = {
+    ActingUnitSource.DOSSIER_UNIT: "unit_id",
+    ActingUnitSource.APPRAISING_UNIT: "campaign__appraising_unit_id",
+    ActingUnitSource.HOME_AFFAIRS_UNIT: "campaign__home_affairs_unit_id",
+    ActingUnitSource.DECIDING_UNIT: "award_form__deciding_unit_id",
+}
+
+
+def visible_dossiers(user):
+    """Every dossier `user` may see, as one SQL query, from the predicates of `rules.can_view_dossier`:
+    administrators see all; a unit's officer and head their unit's dossiers; a reviewer (appraiser,
+    Sở Nội vụ, signer) the dossiers that have reached their step at a unit where they act. Lists,
+    counts, reports, exports and the dashboard read this; tests pin it to the predicate."""
+    if not user or not user.is_authenticated:
+        return Dossier.objects.none()
+    if is_admin(user):
+        return Dossier.objects.all()
+    pairs = list(Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True)
+                 .values_list("unit_id", "role"))
+    visible = Q(unit_id__in={unit for unit, role in pairs if role in UNIT_ROLES})
+    for step, kind in STEP_KINDS.items():
+        if kind.is_unit_work:
+            continue
+        units = {unit for unit, role in pairs if role == kind.role}
+        if not units:
+            continue
+        rule = StepRule.objects.filter(award_form=OuterRef("award_form"), step=step)
+        acts_here = (Q(Exists(rule.filter(acting_unit_id__in=units)))
+                     | (~Q(Exists(rule.filter(acting_unit__isnull=False)))
+                        & Q(**{f"{ACTING_UNIT_FIELD[kind.acting_unit]}__in": units})))
+        on_path = Q() if kind.always_on_path else Q(Exists(rule))
+        reached = statuses_from(step)
+        has_reached = Q(status__in=reached) | Q(Exists(
+            DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
+        visible |= Q(submitted_at__isnull=False) & on_path & acts_here & has_reached
+    return Dossier.objects.filter(visible)
 
 
 def visible_dossier_or_404(user, pk) -> Dossier:
@@ -119,9 +160,19 @@ class ChecklistStep:
     def label(self):
         return self.step.label
 
+    @property
+    def kind(self):
+        return kind_of(self.step)
+
+
+def open_task(dossier: Dossier):
+    """The dossier's open human task (its step, due date), read through the `tasks` relation that
+    workflows declares: the domain never imports workflows."""
+    return dossier.tasks.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN").first()
+
 
 def open_return_request(dossier: Dossier) -> ReturnRequest | None:
-    if dossier.status != DossierStatus.RETURNED:
+    if not dossier.is_returned:
         return None
     return ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).select_related("actor").first()
 
@@ -140,13 +191,11 @@ def checklist(dossier: Dossier, *, return_request: ReturnRequest | None = None) 
             if code:
                 reasons.setdefault((code, reason.get("nominee")), []).append(reason["text"])
     path = dossier.path()
-    current = dossier.current_step
-    if dossier.status == DossierStatus.RETURNED:
-        current = None
+    current = dossier.current_step  # none while returned: no step is in progress
     current_index = path.index(current) if current in path else (len(path) if dossier.submitted_at else 0)
     steps = []
     for index, step in enumerate(path):
-        if step not in UNIT_STEPS or step == Step.SUBMISSION:
+        if not kind_of(step).is_preparation:
             continue
         rows = []
         for req in (r for r in requirements if r.step == step):

@@ -6,6 +6,8 @@ same page through `render_dossier`."""
 import logging
 from urllib.parse import quote
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,20 +15,17 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
-from viewflow.workflow.status import STATUS
-
 from . import selectors, services
 from .errors import Conflict, DossierError, NotPermitted
 from .forms import CouncilForm, NomineeForm, RatingForm, UploadForm
-from .models import (
-    UNIT_EDITABLE_STATUSES, Document, DocumentType, DossierStatus, Nominee, Role, Step,
-)
-from .rules import can_act, roles_at
-from .services.nominees import NOMINEE_EDIT_STATUSES
+from .models import Document, DocumentType, DossierStatus, Nominee
+from .policy import actions_for
+from .rules import is_unit_member
+from .services.documents import receiving_failed
 
 log = logging.getLogger("khenthuong.web")
-OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def wants_json(request) -> bool:
@@ -45,31 +44,25 @@ def check_seen_status(request, dossier) -> None:
 
 
 def dossier_context(request, dossier, **overrides) -> dict:
-    user = request.user
-    roles = roles_at(user, dossier.unit_id)
-    is_unit = bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+    """The dossier page: what it shows, and what this user may do now (dossiers.policy)."""
+    actions = actions_for(request.user, dossier)
     return_request = selectors.open_return_request(dossier)
     nominees = describe_nominees(dossier.nominees.select_related("person", "unit"))
-    task = dossier.tasks.filter(status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN").first()
-    current = dossier.current_step
-    can_edit = is_unit and dossier.status in UNIT_EDITABLE_STATUSES
     has_rating = _has_rating(dossier)
     context = {
         "dossier": dossier,
-        "task": task,
-        "roles": roles,
-        "is_unit": is_unit,
-        "can_edit": can_edit,
-        "can_edit_nominees": is_unit and dossier.status in NOMINEE_EDIT_STATUSES,
-        "can_prepare": is_unit and current in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS),
-        "can_submit": current == Step.SUBMISSION and can_act(user, dossier, Step.SUBMISSION),
-        "can_resubmit": is_unit and dossier.status == DossierStatus.RETURNED,
-        "can_withdraw": Role.UNIT_HEAD in roles and dossier.status not in (
-            DossierStatus.DECIDED, DossierStatus.WITHDRAWN, DossierStatus.REJECTED),
-        "can_review": current in (Step.APPRAISAL, Step.HOME_AFFAIRS) and can_act(user, dossier, current),
-        "can_decide": current == Step.DECISION and can_act(user, dossier, Step.DECISION),
-        "can_rate": is_unit and dossier.status in (DossierStatus.DECIDED, DossierStatus.REJECTED)
-        and not has_rating,
+        "task": selectors.open_task(dossier),
+        "actions": actions,
+        "is_unit": actions.is_unit,
+        "can_edit": actions.edit,
+        "can_edit_nominees": actions.edit_nominees,
+        "can_prepare": actions.prepare,
+        "can_submit": actions.submit,
+        "can_resubmit": actions.resubmit,
+        "can_withdraw": actions.withdraw,
+        "can_review": actions.review,
+        "can_decide": actions.decide,
+        "can_rate": actions.rate,
         "rating": dossier.rating if has_rating else None,
         "nominees": nominees,
         "return_request": return_request,
@@ -133,11 +126,8 @@ def _council_form(dossier, nominees, data=None):
 
 def _path_states(dossier):
     path = dossier.path()
-    current = dossier.current_step
-    if dossier.status == DossierStatus.RETURNED and dossier.returned_from:
-        current = Step(dossier.returned_from)
-    done_all = dossier.status == DossierStatus.DECIDED
-    index = path.index(current) if current in path else (len(path) if done_all else -1)
+    current = dossier.resumes_at
+    index = path.index(current) if current in path else (len(path) if dossier.is_decided else -1)
     return [{"step": step, "state": "done" if i < index else ("current" if i == index else "todo")}
             for i, step in enumerate(path)]
 
@@ -194,6 +184,9 @@ def document_upload(request, pk):
     JavaScript the same form posts normally and the page comes back."""
     dossier = selectors.visible_dossier_or_404(request.user, pk)
     form = UploadForm(request.POST, request.FILES)
+    received_error = getattr(request, "upload_error", None)   # set by dossiers.uploadhandlers
+    if received_error is not None:
+        return _upload_refused(request, dossier, receiving_failed(received_error))
     try:
         if not form.is_valid():
             raise _invalid_upload(form)
@@ -208,9 +201,7 @@ def document_upload(request, pk):
         document = services.document_upload(dossier=dossier, actor=request.user, file=form.cleaned_data["file"],
                                             document_type=document_type, nominee=nominee)
     except DossierError as exc:
-        if wants_json(request):
-            return JsonResponse({"ok": False, "error": str(exc)}, status=400)
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+        return _upload_refused(request, dossier, exc)
     message = _("Đã tải lên “%(name)s” (%(type)s, phiên bản %(version)s).") % {
         "name": document.original_name, "type": document.document_type.name, "version": document.version}
     if wants_json(request):
@@ -225,6 +216,15 @@ def document_upload(request, pk):
     return redirect(dossier_url(dossier, "checklist"))
 
 
+def _upload_refused(request, dossier, exc: DossierError):
+    """A refused upload: JSON {"error": ...} for the page's XMLHttpRequest, else the page with the
+    message; 400 for a bad file, 503/507 when storage or the virus scanner failed."""
+    status = getattr(exc, "http_status", 400)
+    if wants_json(request):
+        return JsonResponse({"ok": False, "error": str(exc)}, status=status)
+    return render_dossier(request, dossier, status=status, **error_overrides(exc))
+
+
 def _invalid_upload(form) -> DossierError:
     from .errors import InvalidInput
 
@@ -235,6 +235,10 @@ def _invalid_upload(form) -> DossierError:
 
 @login_required
 @require_GET
+@xframe_options_sameorigin  # the preview <iframe> of the dossier and review pages (same origin only);
+# The site-wide policy says frame-ancestors 'none'; a served file is also sandboxed (no script, no
+# form, an opaque origin), whatever it is.
+@csp_replace({"frame-ancestors": [SELF], "sandbox": True})
 def document_view(request, document_pk):
     """The file itself, inline (PDF preview in the page) or as a download, only to those who may see
     the dossier; every opening is logged."""
@@ -245,12 +249,13 @@ def document_view(request, document_pk):
         raise Http404 from None
     except FileNotFoundError:
         raise Http404 from None
-    # Inline only what the browser can merely display (the preview); Word files and anything else
-    # are downloads, never opened by the browser in the site's origin.
-    displayable = document.content_type == "application/pdf" or document.content_type.startswith("image/")
-    disposition = "attachment" if request.GET.get("download") or not displayable else "inline"
+    # Inline only a PDF that passed the upload's deep checks (the preview), and then sandboxed: no
+    # script, no form, its own opaque origin. Word files, images and anything else are downloads,
+    # never opened by the browser in the site's origin.
+    inline = document.previewable and not request.GET.get("download")
     response = FileResponse(handle, content_type=document.content_type)
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(document.original_name)}"
+    response["Content-Disposition"] = (f"{'inline' if inline else 'attachment'}; "
+                                       f"filename*=UTF-8''{quote(document.original_name)}")
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -296,33 +301,10 @@ def dossier_rate(request, pk):
 def person_lookup(request, pk):
     """JSON for the nominee form: what the unit already holds about a person with this CCCD."""
     dossier = selectors.visible_dossier_or_404(request.user, pk)
-    if not roles_at(request.user, dossier.unit_id) & {Role.UNIT_OFFICER, Role.UNIT_HEAD}:
+    if not is_unit_member(request.user, dossier):
         raise Http404
     found = selectors.known_person_for_unit(dossier.unit, request.GET.get("cccd", "").strip())
     return JsonResponse({"found": bool(found), **(found or {})})
-
-
-def xlsx_without_formulas(data: bytes) -> bytes:
-    """An export, with every cell that would be a formula turned into the text it holds. Exports
-    carry what units typed (names, positions, achievements); openpyxl stores a string starting with
-    "=" as a formula, which Excel then evaluates (HYPERLINK to send data away, DDE)."""
-    import io
-
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data))
-    changed = False
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-                    changed = True
-    if not changed:
-        return data
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def dossier_url(dossier, anchor: str = "") -> str:

@@ -6,10 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.models import AwardForm, Membership, NomineeKind, Role, Step, Unit
+from dossiers.samples import MINIMAL_PDF
 from dossiers.setup import AGENCY_PATH, configure_award_form, document_types, levels, provincial_campaign
 
 User = get_user_model()
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A small valid PDF (one page): uploads are parsed, so the shared sample must be a real document.
+PDF = MINIMAL_PDF
 
 
 def pdf_file(name="tai-lieu.pdf", content=PDF):

@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 from dossiers import calendar
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import (
-    Dossier, EventKind, Membership, ReturnRequest, Role, Step, Unit, local_day_end, local_day_start,
+    Dossier, EventKind, Membership, ReturnRequest, Role, Unit, local_day_end, local_day_start, steps_where,
 )
 from dossiers.rules import roles_at
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import in_official_language
+from dossiers.text import clean_line, in_official_language
 from outbox import enqueue
 
 from .flows import ACTIVE
@@ -43,7 +43,7 @@ log = logging.getLogger("khenthuong.deadlines")
 
 # Steps done by the administration for the submitting unit: late ones need an explanation and an
 # apology letter. The unit's own steps (and its revision) only escalate to the unit's head.
-ADMINISTRATION_STEPS = (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION)
+ADMINISTRATION_STEPS = tuple(steps_where(lambda kind: kind.owes_apology))
 DELIVERY_CHUNK = 200
 
 
@@ -225,7 +225,7 @@ def explanation_submit(*, explanation: LateExplanation, actor, text: str) -> Lat
     explanation = LateExplanation.objects.select_for_update().select_related("task").get(pk=explanation.pk)
     if not roles_at(actor, explanation.unit_id) & {explanation.task.role, Role.UNIT_HEAD}:
         raise NotPermitted()
-    text = " ".join((text or "").split())
+    text = clean_line(text)
     if len(text) < 10:
         raise InvalidInput(_("Hãy viết nội dung giải trình (ít nhất 10 ký tự)."))
     if explanation.submitted_at is not None:
@@ -291,7 +291,7 @@ def _issue_apology(*, task, dossier, actor, reason, new_due_date, now) -> Apolog
     head = (Membership.objects.filter(unit=unit, role=Role.UNIT_HEAD, is_active=True).select_related("user")
             .order_by("pk").first())
     signer = {"name": _name(head.user), "title": head.title, "signs_for": head.signs_for} if head else {}
-    reason = " ".join((reason or "").split()) or _(
+    reason = clean_line(reason) or _(
         "Hồ sơ cần thêm thời gian để xem xét, thẩm định; bước “%(step)s” chưa hoàn thành trong thời hạn quy định."
     ) % {"step": task.step_label}
     letter = ApologyLetter.objects.create(

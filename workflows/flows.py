@@ -12,11 +12,12 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
+from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.status import STATUS
 
 from dossiers import calendar
-from dossiers.models import STEP_ROLE, DossierStatus, Role, Step
+from dossiers.models import DossierStatus, Role, Step
 
 from .models import REVISION, DossierProcess, DossierTask
 
@@ -27,36 +28,57 @@ def open_dossier_page(request, **kwargs):
 
 
 class StepActivation(ViewActivation):
+    """Activation of a step task. It carries, as constructor arguments, the dossier it moves (the
+    instance the path service locked) and the due date the service chose for the next task, if
+    any (a resumed step's remaining days, the unit's revision deadline); otherwise the next task
+    is due after the configured step's lead days."""
+
+    def __init__(self, task, *, dossier=None, next_due_at=None):
+        super().__init__(task)
+        self.dossier = dossier if dossier is not None else self.process.dossier
+        self.next_due_at = next_due_at
+
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         process = prev_activation.process
-        dossier = process.dossier
+        dossier = prev_activation.dossier
         task = flow_task.flow_class.task_class(process=process, flow_task=flow_task, token=token, data=data or {})
         task.flow_task_type = flow_task.task_type
         task.dossier = dossier
         step = flow_task.dossier_step
-        now = timezone.now()
         if step == REVISION:
             task.step, task.unit_id, task.role = REVISION, dossier.unit_id, Role.UNIT_OFFICER
-            task.due_at = getattr(dossier, "_unit_due_at", None)
+            task.due_at = prev_activation.next_due_at
         else:
-            task.step, task.unit_id, task.role = step, dossier.acting_unit_id(step), STEP_ROLE[step]
-            days = getattr(dossier, "_resume_days", None)
-            task.due_at = calendar.due_at(now, dossier.lead_days(step) if days is None else days)
+            config = dossier.step_config(step)
+            task.step, task.unit_id, task.role = step, config.acting_unit_id, config.role
+            task.due_at = prev_activation.next_due_at or calendar.due_at(timezone.now(), config.lead_days)
         task.save()
         task.previous.add(prev_activation.task)
-        return cls(task)
+        return cls(task, dossier=dossier)
 
     @Activation.status.transition(source=STATUS.DONE)
     def create_next(self):
         """Route straight to the task for the status the dossier now has (no gateway task rows:
         the routing table is the flow's `route_for_status`)."""
-        node = self.flow_class.instance.route_for_status(self.process.dossier.status)
+        node = self.flow_class.instance.route_for_status(self.dossier.status)
         yield node._create(self, self.task.token)
 
 
+class DossierStartActivation(StartHandleActivation):
+    """The start of a dossier's process: `start_dossier` gives it the dossier; the first task gets
+    its configured lead days."""
+
+    dossier = None
+    next_due_at = None
+
+
+class DossierStart(flow.StartHandle):
+    activation_class = DossierStartActivation
+
+
 class StepTask(flow.View):
-    """A human step of the path, addressed to STEP_ROLE[step] at the step's acting unit. After it,
+    """A human step of the path, addressed to the configured step's role at its acting unit. After it,
     the flow goes to the task for the dossier's new status (drawn as edges to every possible
     next node)."""
 
@@ -99,7 +121,7 @@ class DossierFlow(flow.Flow):
     lock_impl = DossierProcessLock(nowait=True, attempts=3)
     process_title = "Hồ sơ đề nghị khen thưởng"
 
-    start = flow.StartHandle(this.start_dossier).Next(this.proposal)
+    start = DossierStart(this.start_dossier).Next(this.proposal)
     proposal = StepTask(Step.PROPOSAL)
     council = StepTask(Step.COUNCIL)
     reports = StepTask(Step.REPORTS)
@@ -126,7 +148,7 @@ class DossierFlow(flow.Flow):
 
     def start_dossier(self, activation, dossier):
         activation.process.artifact = dossier
-        activation.process.__dict__["_dossier"] = dossier
+        activation.dossier = dossier
         activation.task.dossier = dossier
         return activation.process
 

@@ -2,14 +2,22 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import AbstractTask, Process
 from viewflow.workflow.status import STATUS
 
-from dossiers.models import Dossier, Role, Step, Unit
+from dossiers.models import Dossier, Role, Step, Unit, kind_of
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 REVISION = "revision"  # the unit's work after a return; not a Step of the path
+
+
+def step_label(step: str) -> str:
+    """The label of a task's step: a Step of the path, or the unit's revision after a return."""
+    if step == REVISION:
+        return str(_("Bổ sung, hoàn thiện hồ sơ"))
+    return Step(step).label if step else ""
 
 
 class DossierProcess(Process):
@@ -20,13 +28,9 @@ class DossierProcess(Process):
         verbose_name = _("quy trình hồ sơ")
         verbose_name_plural = _("quy trình hồ sơ")
 
-    @property
+    @cached_property
     def dossier(self) -> Dossier:
-        cached = self.__dict__.get("_dossier")
-        if cached is None:
-            cached = Dossier.objects.select_related("campaign", "award_form", "unit").get(pk=self.artifact_object_id)
-            self.__dict__["_dossier"] = cached
-        return cached
+        return Dossier.objects.select_related("campaign", "award_form", "unit").get(pk=self.artifact_object_id)
 
 
 class DossierTask(AbstractTask):
@@ -52,9 +56,20 @@ class DossierTask(AbstractTask):
 
     @property
     def step_label(self) -> str:
-        if self.step == REVISION:
-            return str(_("Bổ sung, hoàn thiện hồ sơ"))
-        return Step(self.step).label if self.step else ""
+        return step_label(self.step)
+
+    @property
+    def kind(self):
+        """The capabilities of this task's step (None for the unit's revision after a return)."""
+        return None if self.step in ("", REVISION) else kind_of(self.step)
+
+    @property
+    def is_review(self) -> bool:
+        return bool(self.kind and self.kind.is_review)
+
+    @property
+    def is_decision(self) -> bool:
+        return bool(self.kind and self.kind.is_decision)
 
     @property
     def is_open(self) -> bool:

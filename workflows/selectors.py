@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from dossiers import selectors as dossier_selectors
 from dossiers.models import (
     Campaign, Dossier, DossierStatus, Membership, Role, ServiceRating, Step, Unit,
 )
@@ -94,14 +95,8 @@ def awaiting_decision(user):
 
 # --- dashboard ---------------------------------------------------------------------------------
 def visible_dossiers(user):
-    """Reviewers, signers and administrators see the province; a unit sees its own dossiers."""
-    if user.is_superuser:
-        return Dossier.objects.all()
-    roles = set(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
-    if roles & {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN, Role.ADMIN}:
-        return Dossier.objects.all()
-    units = Membership.objects.filter(user=user, is_active=True).values_list("unit_id", flat=True)
-    return Dossier.objects.filter(unit_id__in=units)
+    """The one visibility queryset (dossiers.selectors.visible_dossiers)."""
+    return dossier_selectors.visible_dossiers(user)
 
 
 @dataclass

@@ -9,18 +9,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django_fsm import TransitionNotAllowed, can_proceed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from dossiers import calendar
 from dossiers.errors import Conflict, InvalidInput, InvalidState, MissingRequirements, NotPermitted, WindowClosed
 from dossiers.models import (
-    UNIT_STEPS, AwardForm, Campaign, Dossier, DossierStatus, EventKind, Membership, Nominee, Outcome,
-    ReturnRequest, Role, Step, Unit,
+    AwardForm, Campaign, Dossier, DossierStatus, EventKind, Membership, Nominee, Outcome, ReturnRequest, Role,
+    Step, Unit, kind_of,
 )
-from dossiers.rules import can_act, roles_at
+from dossiers import policy
+from dossiers.policy import Action, may_open_dossier, require
+from dossiers.rules import can_act
 from dossiers.services import lock_dossier, record_event
+from dossiers.text import clean_line, clean_text
 
 from . import deadlines
 from .flows import ACTIVE, DossierFlow
@@ -37,14 +40,15 @@ def _open_task(dossier: Dossier) -> DossierTask:
     return task
 
 
-def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str) -> None:
+def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str, *, next_due_at=None) -> None:
+    """Complete `task` for the locked `dossier`; the flow opens the next task, due at `next_due_at`
+    when given (else after the next step's configured lead days)."""
     try:
         # The flow's own lock (SELECT … FOR UPDATE NOWAIT on the process row), as Task.activation()
         # takes it, minus its re-read of the task: `task` was read after the dossier row was locked,
         # and nothing moves a dossier's tasks without that lock, so the row cannot have changed.
         with DossierFlow.lock(task.process_id):
-            activation = task.flow_task.activation_class(task)
-            activation.process.__dict__["_dossier"] = dossier
+            activation = task.flow_task.activation_class(task, dossier=dossier, next_due_at=next_due_at)
             if activation.task.status == STATUS.NEW:
                 # assign without a separate save: the task is saved once, when it completes
                 activation.task.owner, activation.task.status = actor, STATUS.ASSIGNED
@@ -56,13 +60,17 @@ def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str) -> 
         raise Conflict(_("Người khác đang xử lý hồ sơ này. Vui lòng thử lại sau ít phút.")) from None
 
 
-def _fire(dossier: Dossier, method, *args, **kwargs) -> str:
+def _fire(dossier: Dossier, method, *args, missing=None, **kwargs) -> str:
+    """Fire an FSM transition. The FSM checks the state and the transition's conditions; when a
+    condition refuses, `missing()` names what is missing (read only on that path)."""
     before = dossier.status
+    if not can_proceed(method, check_conditions=False):
+        raise InvalidState(_("Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “%(status)s”.")
+                           % {"status": dossier.get_status_display()})
     try:
         method(*args, **kwargs)
     except TransitionNotAllowed:
-        raise InvalidState(_("Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “%(status)s”.")
-                           % {"status": dossier.get_status_display()}) from None
+        raise MissingRequirements((missing() if missing else []) or [_("Hồ sơ chưa đủ điều kiện.")]) from None
     dossier.save()
     return before
 
@@ -77,8 +85,13 @@ def _check_window(dossier: Dossier) -> None:
 
 
 def _require(dossier: Dossier, actor, step: Step) -> DossierTask:
+    """`actor` asks to do `step`: their role at its acting unit, then the open task must be it."""
     if not can_act(actor, dossier, step):
         raise NotPermitted()
+    return _task_at(dossier, step)
+
+
+def _task_at(dossier: Dossier, step: Step) -> DossierTask:
     task = _open_task(dossier)
     if task.step != step:
         raise InvalidState(_("Hồ sơ đang ở bước “%(current)s”, không phải “%(step)s”.")
@@ -89,7 +102,7 @@ def _require(dossier: Dossier, actor, step: Step) -> DossierTask:
 @transaction.atomic
 def dossier_create(*, campaign: Campaign, award_form: AwardForm, unit: Unit, actor) -> Dossier:
     """Open a dossier for a unit and start its flow: the unit officer gets the proposal task."""
-    if not roles_at(actor, unit.pk) & {Role.UNIT_OFFICER, Role.UNIT_HEAD}:
+    if not may_open_dossier(actor, unit):
         raise NotPermitted()
     if award_form.campaign_id != campaign.pk:
         raise InvalidInput(_("Hình thức khen thưởng không thuộc đợt thi đua này."))
@@ -113,14 +126,10 @@ def dossier_create(*, campaign: Campaign, award_form: AwardForm, unit: Unit, act
 def dossier_complete_step(*, dossier: Dossier, actor, step: Step, comment: str = "") -> Dossier:
     """Finish one of the unit's preparation steps (tờ trình, họp xét, báo cáo thành tích)."""
     dossier = lock_dossier(dossier)
-    if step not in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS):
+    if not kind_of(step).is_preparation:
         raise InvalidInput(_("Bước này không do đơn vị hoàn thành."))
     task = _require(dossier, actor, step)
-    problems = dossier.step_problems(step)
-    if problems:
-        raise MissingRequirements(problems)
-    dossier.mark_verified([step])
-    before = _fire(dossier, dossier.transition_for(step))
+    before = _fire(dossier, dossier.transition_for(step), missing=lambda: dossier.step_problems(step))
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=comment, data={"step": step})
     _complete_task(task, dossier, actor, "done")
@@ -133,11 +142,7 @@ def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     dossier = lock_dossier(dossier)
     task = _require(dossier, actor, Step.SUBMISSION)
     _check_window(dossier)
-    problems = dossier.unit_problems()
-    if problems:
-        raise MissingRequirements(problems)
-    dossier.mark_verified(step for step in dossier.path() if step in UNIT_STEPS)
-    before = _fire(dossier, dossier.submit, signer=actor)
+    before = _fire(dossier, dossier.submit, signer=actor, missing=dossier.unit_problems)
     campaign = dossier.campaign
     if campaign.rulebook_frozen_at is None:
         Campaign.objects.filter(pk=campaign.pk, rulebook_frozen_at__isnull=True).update(
@@ -154,10 +159,9 @@ def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
 def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """A reviewer (Sở TT&TT, Sở Nội vụ) approves the step the dossier is at and forwards it."""
     dossier = lock_dossier(dossier)
+    require(actor, dossier, Action.REVIEW, not_now=_("Hồ sơ không ở bước thẩm định."))
     step = dossier.current_step
-    if step not in (Step.APPRAISAL, Step.HOME_AFFAIRS):
-        raise InvalidState(_("Hồ sơ không ở bước thẩm định."))
-    task = _require(dossier, actor, step)
+    task = _task_at(dossier, step)
     from dossiers.criteria.services import require_criteria_met  # hard criteria block unless overridden
 
     require_criteria_met(dossier=dossier, actor=actor)
@@ -168,11 +172,32 @@ def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossi
     return dossier
 
 
+def dossier_review(*, dossier: Dossier, actor, action: str, reasons: list, comment: str = "") -> str:
+    """The reviewer's verdict from the review page: "approve" (forward), "return" (with the
+    per-document and general reasons) or "reject" (the comment is the reason). Approving is refused
+    while a document is marked for return, and at the decision step (decided on the signing page).
+    Returns the verdict carried out."""
+    if action == "approve":
+        if policy.possible(dossier, Action.DECIDE):
+            raise InvalidInput(_("Hồ sơ chờ quyết định được duyệt ở trang “Ký quyết định”."))
+        if reasons:
+            raise InvalidInput(_("Có thành phần được đánh dấu “trả lại”: hãy bấm “Trả lại để bổ sung”, "
+                                 "hoặc chuyển chúng về “đạt” trước khi chuyển tiếp."))
+        dossier_approve_step(dossier=dossier, actor=actor, comment=comment)
+    elif action == "return":
+        dossier_return(dossier=dossier, actor=actor, reasons=reasons)
+    elif action == "reject":
+        dossier_reject(dossier=dossier, actor=actor, reason=comment)
+    else:
+        raise InvalidInput(_("Thao tác không hợp lệ."))
+    return action
+
+
 def _clean_reasons(reasons) -> list[dict]:
     cleaned = []
     for reason in reasons or []:
         item = {"text": reason} if isinstance(reason, str) else dict(reason)
-        item["text"] = " ".join(str(item.get("text", "")).split())
+        item["text"] = clean_line(item.get("text", ""))
         if item["text"]:
             cleaned.append(item)
     if not cleaned:
@@ -185,10 +210,10 @@ def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
     """Return the dossier to its unit with every reason at once (phiếu yêu cầu bổ sung). The
     reviewer's clock stops with the working days it had left; the unit's clock starts."""
     dossier = lock_dossier(dossier)
+    require(actor, dossier, Action.RETURN,
+            not_now=_("Chỉ trả lại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
     step = dossier.current_step
-    if step not in (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION):
-        raise InvalidState(_("Chỉ trả lại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
-    task = _require(dossier, actor, step)
+    task = _task_at(dossier, step)
     cleaned = _clean_reasons(reasons)
     now = timezone.now()
     days_left = 0
@@ -202,8 +227,7 @@ def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
                  comment="; ".join(r["text"] for r in cleaned),
                  data={"step": step, "reasons": cleaned, "return_request": request.pk,
                        "reviewer_days_left": days_left, "unit_due_at": unit_due_at.isoformat()})
-    dossier._unit_due_at = unit_due_at
-    _complete_task(task, dossier, actor, "returned")
+    _complete_task(task, dossier, actor, "returned", next_due_at=unit_due_at)
     deadlines.supplement_requested(dossier=dossier, request=request)
     return request
 
@@ -213,24 +237,18 @@ def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """The unit sends the fixed dossier back; it resumes at the step that returned it, whose clock
     restarts with the working days it had left."""
     dossier = lock_dossier(dossier)
-    if not roles_at(actor, dossier.unit_id) & {Role.UNIT_OFFICER, Role.UNIT_HEAD}:
-        raise NotPermitted()
+    require(actor, dossier, Action.RESUBMIT, not_now=_("Hồ sơ không ở trạng thái chờ bổ sung."))
     task = _open_task(dossier)
-    if task.step != REVISION:
-        raise InvalidState(_("Hồ sơ không ở trạng thái chờ bổ sung."))
-    problems = dossier.unit_problems()
-    if problems:
-        raise MissingRequirements(problems)
-    dossier.mark_verified(step for step in dossier.path() if step in UNIT_STEPS)
     request = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).first()
-    before = _fire(dossier, dossier.resubmit)
+    before = _fire(dossier, dossier.resubmit, missing=dossier.unit_problems)
+    resume_due_at = None
     if request:
         ReturnRequest.objects.filter(pk=request.pk).update(resolved_at=timezone.now())
-        dossier._resume_days = request.reviewer_days_left
+        resume_due_at = calendar.due_at(timezone.now(), request.reviewer_days_left)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=comment,
                  data={"step": REVISION, "return_request": request.pk if request else None})
-    _complete_task(task, dossier, actor, "resubmitted")
+    _complete_task(task, dossier, actor, "resubmitted", next_due_at=resume_due_at)
     deadlines.supplement_received(dossier=dossier)
     return dossier
 
@@ -272,14 +290,15 @@ def dossier_decide(*, dossier: Dossier, actor, outcomes: dict[int, bool], commen
 def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
     """The unit head withdraws the dossier before a decision; its open task closes."""
     dossier = lock_dossier(dossier)
-    if Role.UNIT_HEAD not in roles_at(actor, dossier.unit_id):
+    if not policy.permitted(actor, dossier, Action.WITHDRAW):
         raise NotPermitted(_("Chỉ thủ trưởng đơn vị được rút hồ sơ."))
-    if not reason.strip():
+    reason = clean_text(reason)
+    if not reason:
         raise InvalidInput(_("Hãy ghi lý do rút hồ sơ."))
     task = _open_task(dossier)
     before = _fire(dossier, dossier.withdraw)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
-                 to_status=dossier.status, comment=reason.strip(), data={"step": task.step})
+                 to_status=dossier.status, comment=reason, data={"step": task.step})
     _complete_task(task, dossier, actor, "withdrawn")
     return dossier
 
@@ -288,15 +307,16 @@ def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
 def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
     """A reviewer rules the dossier out (e.g. the unit is not eligible); the path ends."""
     dossier = lock_dossier(dossier)
+    require(actor, dossier, Action.REJECT,
+            not_now=_("Chỉ loại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
     step = dossier.current_step
-    if step not in (Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION):
-        raise InvalidState(_("Chỉ loại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
-    task = _require(dossier, actor, step)
-    if not reason.strip():
+    task = _task_at(dossier, step)
+    reason = clean_text(reason)
+    if not reason:
         raise InvalidInput(_("Hãy ghi lý do không xét hồ sơ."))
     before = _fire(dossier, dossier.reject)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
-                 to_status=dossier.status, comment=reason.strip(), data={"step": step})
+                 to_status=dossier.status, comment=reason, data={"step": step})
     _complete_task(task, dossier, actor, "rejected")
     return dossier
 
@@ -313,7 +333,7 @@ def decision_sign(*, dossiers: list[Dossier], actor, outcomes: dict[int, bool], 
     forms = {d.award_form_id for d in dossiers}
     if len(forms) != 1:
         raise InvalidInput(_("Một quyết định chỉ gồm các hồ sơ của cùng một hình thức khen thưởng."))
-    number = " ".join((number or "").split())
+    number = clean_line(number)
     if not number:
         raise InvalidInput(_("Hãy nhập số, ký hiệu của quyết định (ví dụ: 1234/QĐ-UBND)."))
     decided = []

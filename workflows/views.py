@@ -8,11 +8,10 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -22,16 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
-from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Step, Unit
-from dossiers.rules import can_act, can_view_dossier
+from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Unit
+from dossiers.policy import Action, may, may_open_review, possible
+from dossiers.rules import can_view_dossier
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
 
 from . import selectors, services
 from .flows import ACTIVE
 
 log = logging.getLogger("khenthuong.web")
-PREPARATION_STEPS = (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS)
-REVIEW_STEPS = (Step.APPRAISAL, Step.HOME_AFFAIRS)
 
 
 # --- home ----------------------------------------------------------------------------------------
@@ -96,9 +94,9 @@ def complete_steps(request, pk):
     done = []
     try:
         check_seen_status(request, dossier)
-        if dossier.current_step not in PREPARATION_STEPS:
+        if not possible(dossier, Action.PREPARE):
             raise InvalidInput(_("Hồ sơ không còn ở bước chuẩn bị của đơn vị."))
-        while dossier.current_step in PREPARATION_STEPS:
+        while possible(dossier, Action.PREPARE):
             step = dossier.current_step
             dossier = services.dossier_complete_step(dossier=dossier, actor=request.user, step=step)
             done.append(str(step.label))
@@ -106,7 +104,7 @@ def complete_steps(request, pk):
         if done:
             messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})
         return render_dossier(request, dossier, status=400, **error_overrides(exc))
-    if dossier.current_step == Step.SUBMISSION:
+    if possible(dossier, Action.SUBMIT):
         messages.success(request, _("Hồ sơ đã đủ thành phần và được trình thủ trưởng đơn vị ký gửi."))
     else:
         messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})
@@ -169,7 +167,7 @@ def _render_inbox(request, filters, *, status=200, **extra):
     tasks = list(selectors.inbox(request.user, filters, now=now)[:300])
     context = {"tasks": tasks, "filters": filters, "campaigns": campaigns, "units": units, "now": now,
                "due_soon_at": now + selectors.DUE_SOON, "statuses": DossierStatus.choices,
-               "can_forward": any(t.step in REVIEW_STEPS for t in tasks), "selected": set(), **extra}
+               "can_forward": any(t.is_review for t in tasks), "selected": set(), **extra}
     return render(request, "workflows/inbox.html", context, status=status)
 
 
@@ -188,7 +186,7 @@ def _forward_selected(request, filters):
             continue
         step = dossier.current_step
         try:
-            if step not in REVIEW_STEPS or not can_act(request.user, dossier, step):
+            if not may(request.user, dossier, Action.REVIEW):
                 raise Http404
             services.dossier_approve_step(dossier=dossier, actor=request.user,
                                           comment=request.POST.get("comment", ""))
@@ -209,9 +207,8 @@ def _forward_selected(request, filters):
 def review(request, pk):
     """Documents side by side with a preview; accept or return each with a reason; approve the step."""
     dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
-    step = dossier.current_step
     documents = list(dossier_selectors.current_documents(dossier))
-    if step not in (*REVIEW_STEPS, Step.DECISION) or not can_act(request.user, dossier, step):
+    if not may_open_review(request.user, dossier):
         if request.method == "POST":
             try:  # someone else moved it on meanwhile: say so, keep what was typed
                 check_seen_status(request, dossier)
@@ -226,23 +223,14 @@ def review(request, pk):
     action = posted.get("action")
     try:
         check_seen_status(request, dossier)
-        reasons = _reasons_from(posted, documents)
-        if action == "approve" and step == Step.DECISION:
-            raise InvalidInput(_("Hồ sơ chờ quyết định được duyệt ở trang “Ký quyết định”."))
-        if action == "approve":
-            if reasons:
-                raise InvalidInput(_("Có thành phần được đánh dấu “trả lại”: hãy bấm “Trả lại để bổ sung”, "
-                                     "hoặc chuyển chúng về “đạt” trước khi chuyển tiếp."))
-            services.dossier_approve_step(dossier=dossier, actor=request.user, comment=posted.get("comment", ""))
-            messages.success(request, _("Đã chuyển tiếp hồ sơ #%(pk)s.") % {"pk": dossier.pk})
-        elif action == "return":
-            services.dossier_return(dossier=dossier, actor=request.user, reasons=reasons)
-            messages.success(request, _("Đã trả lại hồ sơ #%(pk)s để đơn vị bổ sung.") % {"pk": dossier.pk})
-        elif action == "reject":
-            services.dossier_reject(dossier=dossier, actor=request.user, reason=posted.get("comment", ""))
-            messages.success(request, _("Đã loại hồ sơ #%(pk)s.") % {"pk": dossier.pk})
-        else:
-            raise InvalidInput(_("Thao tác không hợp lệ."))
+        verdict = services.dossier_review(dossier=dossier, actor=request.user, action=action,
+                                          reasons=_reasons_from(posted, documents),
+                                          comment=posted.get("comment", ""))
+        messages.success(request, {
+            "approve": _("Đã chuyển tiếp hồ sơ #%(pk)s."),
+            "return": _("Đã trả lại hồ sơ #%(pk)s để đơn vị bổ sung."),
+            "reject": _("Đã loại hồ sơ #%(pk)s."),
+        }[verdict] % {"pk": dossier.pk})
     except DossierError as exc:
         dossier.refresh_from_db()
         return _render_review(request, dossier, documents, status=400, posted=posted, **error_overrides(exc))
@@ -273,9 +261,8 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
     posted = posted or {}
     rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", "ok"),
              "reason": posted.get(f"reason_{d.pk}", "")} for d in documents]
-    step = dossier.current_step
-    context = {"dossier": dossier, "rows": rows, "at_decision": step == Step.DECISION,
-               "can_act_now": step in (*REVIEW_STEPS, Step.DECISION) and can_act(request.user, dossier, step), "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
+    context = {"dossier": dossier, "rows": rows, "at_decision": possible(dossier, Action.DECIDE),
+               "can_act_now": may_open_review(request.user, dossier), "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
                "posted": posted, "general_reason": posted.get("general_reason", ""),
                "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),
                "criteria_html": _criteria_html(request, dossier),
@@ -304,20 +291,6 @@ def _criteria_html(request, dossier) -> str:
 
 
 # --- the decision ---------------------------------------------------------------------------------
-def sign_decisions(*, dossiers, actor, outcomes: dict[int, bool], number: str, signed_on: dt.date):
-    """Decide each dossier and issue the Quyết định. Until workflows.services.decision_sign exists,
-    decide dossier by dossier in one transaction (all or none)."""
-    decision_sign = getattr(services, "decision_sign", None)
-    if decision_sign is not None:
-        return decision_sign(dossiers=dossiers, actor=actor, outcomes=outcomes, number=number, signed_on=signed_on)
-    comment = _("Quyết định số %(number)s ngày %(date)s") % {"number": number or "…",
-                                                             "date": signed_on.strftime("%d/%m/%Y")}
-    with transaction.atomic():
-        return [services.dossier_decide(dossier=d, actor=actor, comment=comment,
-                                        outcomes={n.pk: outcomes.get(n.pk, False) for n in d.nominees.all()})
-                for d in dossiers]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def decisions(request):
@@ -344,24 +317,14 @@ def decisions(request):
         number = " ".join(posted.get("number", "").split())
         awarded = _ints(posted.getlist("award"))
         outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
-        decision = sign_decisions(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
+        decision = services.decision_sign(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
                                   signed_on=signed_on)
     except DossierError as exc:
         return _render_decisions(request, awaiting, status=400, posted=posted, **error_overrides(exc))
     messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
-    if getattr(decision, "pk", None) and _url_exists("certificates:decision"):
+    if decision is not None:  # None: nobody was awarded, no Quyết định to show
         return redirect("certificates:decision", decision.pk)
     return redirect("workflows:decisions")
-
-
-def _url_exists(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse(name, args=[1])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def roles_at_any(user, role) -> bool:
@@ -414,7 +377,7 @@ def dashboard(request):
     status_bars = [{"value": v, "label": label, "count": count, "width": 100.0 * count / peak}
                    for v, label, count in stats.by_status]
     days_peak = max([days for _l, days, _n in stats.step_days] + [1])
-    step_bars = [{"label": label, "days": days, "hours": days * 24, "count": n, "width": 100.0 * days / days_peak}
+    step_bars = [{"label": label, "days": days, "count": n, "width": 100.0 * days / days_peak}
                  for label, days, n in stats.step_days]
     rating_peak = max([n for _s, n in stats.rating_histogram] + [1])
     rating_bars = [{"score": s, "count": n, "width": 100.0 * n / rating_peak} for s, n in stats.rating_histogram]
@@ -433,14 +396,6 @@ def dashboard(request):
     return render(request, "workflows/dashboard.html", context)
 
 
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
-
-
 # --- navigation (context processor) ---------------------------------------------------------------
 def nav_context(request):
     """What the top bar needs: whether the user has an inbox, its size, whether they sign decisions."""
@@ -448,8 +403,7 @@ def nav_context(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = {role for _unit, role in selectors.user_pairs(user)}
-    return {"nav_bell": _template_exists("notifications/_bell.html"),
-            "nav_has_inbox": bool(roles) or user.is_superuser,
+    return {"nav_has_inbox": bool(roles) or user.is_superuser,
             "nav_inbox_count": selectors.inbox_count(user) if roles else 0,
             "nav_is_chairman": Role.CHAIRMAN in roles,
             "nav_reports": bool(roles & REPORT_ROLES) or user.is_superuser,

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.models import Dossier, DossierStatus, NomineeKind, Step, Unit
+from dossiers.models import Dossier, DossierStatus, NomineeKind, RequirementScope, Role, Unit, kind_of
+from dossiers.policy import Action, possible
+from dossiers.samples import MINIMAL_PDF
 from dossiers.services import council_record, document_upload, nominee_add
 from dossiers.setup import document_types
 
 from . import services
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+FILE_NAMES = {"to-trinh": "to-trinh.pdf", "bien-ban-hop-xet": "bien-ban.pdf", "bao-cao-thanh-tich": "bao-cao-07.pdf"}
 
 
 def pdf(name: str) -> SimpleUploadedFile:
@@ -34,33 +36,43 @@ def add_nominees(dossier: Dossier, actor, *, collectives: list[Unit] = (), indiv
     return nominees
 
 
+def _prepare_step(dossier: Dossier, actors: Actors, step) -> None:
+    """Put in what one preparation step requires: its documents (per dossier or per nominee),
+    and the council result where the step records it."""
+    types = {t.pk: t for t in document_types().values()}
+    kind = kind_of(step)
+    nominees = list(dossier.nominees.all())
+    if kind.records_council:
+        council_record(dossier=dossier, actor=actors.officer, held_on=dt.date(2023, 12, 1), members_total=9,
+                       members_present=8, votes={n.pk: 8 for n in nominees})
+    for requirement in dossier.requirements():
+        if requirement.step != step:
+            continue
+        document_type = types[requirement.document_type_id]
+        for nominee in (nominees if requirement.scope == RequirementScope.NOMINEE else [None]):
+            document_upload(dossier=dossier, actor=actors.officer, file=pdf(FILE_NAMES.get(document_type.code,
+                                                                                    f"{document_type.code}.pdf")),
+                            document_type=document_type, nominee=nominee)
+
+
 def prepare(dossier: Dossier, actors: Actors, *, until: str = DossierStatus.REPORTS_COMPLETE) -> Dossier:
     """Upload each step's documents and complete the unit's steps until `until` is reached."""
-    types = document_types()
-    while dossier.status != until and dossier.current_step in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS):
+    while dossier.status != until and possible(dossier, Action.PREPARE):
         step = dossier.current_step
-        if step == Step.PROPOSAL:
-            document_upload(dossier=dossier, actor=actors.officer, file=pdf("to-trinh.pdf"),
-                            document_type=types["to-trinh"])
-        elif step == Step.COUNCIL:
-            nominees = list(dossier.nominees.all())
-            council_record(dossier=dossier, actor=actors.officer, held_on=dt.date(2023, 12, 1), members_total=9,
-                           members_present=8, votes={n.pk: 8 for n in nominees})
-            document_upload(dossier=dossier, actor=actors.officer, file=pdf("bien-ban.pdf"),
-                            document_type=types["bien-ban-hop-xet"])
-        elif step == Step.REPORTS:
-            for nominee in dossier.nominees.all():
-                document_upload(dossier=dossier, actor=actors.officer, file=pdf("bao-cao-07.pdf"),
-                                document_type=types["bao-cao-thanh-tich"], nominee=nominee)
+        _prepare_step(dossier, actors, step)
         dossier = services.dossier_complete_step(dossier=dossier, actor=actors.officer, step=step)
     return dossier
 
 
+def _reviewer(actors: Actors, dossier: Dossier):
+    """The demo actor holding the role of the review step in progress."""
+    return {Role.APPRAISER: actors.appraiser, Role.HOME_AFFAIRS: actors.home_affairs}[dossier.current_kind.role]
+
+
 def review_until(dossier: Dossier, actors: Actors, until: str) -> Dossier:
     """Approve reviewer steps until the dossier reaches `until` (or the decision step)."""
-    while dossier.status != until and dossier.current_step in (Step.APPRAISAL, Step.HOME_AFFAIRS):
-        actor = actors.appraiser if dossier.current_step == Step.APPRAISAL else actors.home_affairs
-        dossier = services.dossier_approve_step(dossier=dossier, actor=actor)
+    while dossier.status != until and possible(dossier, Action.REVIEW):
+        dossier = services.dossier_approve_step(dossier=dossier, actor=_reviewer(actors, dossier))
     return dossier
 
 
@@ -69,10 +81,10 @@ def walk(dossier: Dossier, actors: Actors, until: str = DossierStatus.DECIDED) -
     dossier = prepare(dossier, actors, until=until)
     if dossier.status == until:
         return dossier
-    if dossier.current_step == Step.SUBMISSION:
+    if possible(dossier, Action.SUBMIT):
         dossier = services.dossier_submit(dossier=dossier, actor=actors.head)
     dossier = review_until(dossier, actors, until)
-    if dossier.status != until and dossier.current_step == Step.DECISION:
+    if dossier.status != until and possible(dossier, Action.DECIDE):
         outcomes = {n.pk: True for n in dossier.nominees.all()}
         dossier = services.dossier_decide(dossier=dossier, actor=actors.chairman, outcomes=outcomes)
     return dossier

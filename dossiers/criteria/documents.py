@@ -10,13 +10,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers.errors import InvalidState, NotPermitted
+from dossiers.errors import NotPermitted
 from dossiers.models import (
     Dossier, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role, Step,
 )
-from dossiers.rules import can_view_dossier, is_unit_member
+from dossiers.rules import can_view_dossier
+from dossiers.policy import Action, require
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import in_official_language
+from dossiers.text import clean_text, in_official_language
 
 from .metrics import can_import
 from .models import METRICS, ReportDraft
@@ -132,14 +133,11 @@ def report_draft_save(*, nominee: Nominee, actor, situation: str, duties: str, m
                       past_awards: str) -> ReportDraft:
     """The unit writes the free-text parts of its achievement report (the figures are not editable)."""
     dossier = lock_dossier(nominee.dossier_id, seen_status=None)
-    if not is_unit_member(actor, dossier):
-        raise NotPermitted()
-    if dossier.status not in (DossierStatus.DRAFT, DossierStatus.PROPOSAL_READY, DossierStatus.COUNCIL_REVIEWED,
-                              DossierStatus.RETURNED):
-        raise InvalidState(_("Báo cáo thành tích chỉ sửa được khi hồ sơ còn ở đơn vị."))
+    require(actor, dossier, Action.EDIT_REPORTS,
+            not_now=_("Báo cáo thành tích chỉ sửa được khi hồ sơ còn ở đơn vị."))
     draft, _created = ReportDraft.objects.update_or_create(nominee=nominee, defaults={
-        "situation": situation.strip(), "duties": duties.strip(), "measures": measures.strip(),
-        "past_awards": past_awards.strip(), "updated_by": actor, "updated_at": timezone.now()})
+        "situation": clean_text(situation), "duties": clean_text(duties), "measures": clean_text(measures),
+        "past_awards": clean_text(past_awards), "updated_by": actor, "updated_at": timezone.now()})
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOTE,
                  comment=_("Cập nhật phần lời văn báo cáo thành tích của %(name)s") % {"name": nominee.name},
                  data={"report_draft": draft.pk, "nominee": nominee.pk})

@@ -29,10 +29,10 @@ def _sheet(book, title, header, rows, widths=None):
     return sheet
 
 
-def campaign_workbook(campaign) -> bytes:
+def campaign_workbook(campaign, user=None) -> bytes:
     import openpyxl
 
-    report = campaign_report(campaign)
+    report = campaign_report(campaign, user)
     book = openpyxl.Workbook()
     book.remove(book.active)
     summary = report["evaluation"]
@@ -68,7 +68,7 @@ def campaign_workbook(campaign) -> bytes:
             _("Tiêu chí"), _("Kết quả (%)"), _("Yêu cầu (%)"), _("Đánh giá"), _("Nguồn số liệu"),
             _("Phiên bản số liệu"), _("Vượt quyền")],
            [[r["dossier"], r["unit"], r["level"], r["kind"], r["name"], r["status"], r["criterion"], r["value"],
-             r["threshold"], r["passed"], r["source"], r["version"], r["override"]] for r in evaluation_rows(campaign)],
+             r["threshold"], r["passed"], r["source"], r["version"], r["override"]] for r in evaluation_rows(campaign, user)],
            [9, 30, 10, 9, 30, 24, 50, 11, 11, 11, 50, 9, 40])
     _sheet(book, _("Danh sách tổng hợp"),
            [_("TT"), _("Tập thể / cá nhân"), _("Loại"), _("Chức vụ"), _("Đơn vị đề nghị"), _("Cấp"),

@@ -14,10 +14,19 @@ from dossiers.models import (
 from .models import Evaluation, MetricImport
 
 
-def latest_evaluations(campaign) -> dict[int, Evaluation]:
+def campaign_dossiers(campaign, user=None):
+    """The campaign's dossiers a report covers: those `user` may see (the one visibility queryset),
+    or all of them when no user is given (commands, the demo loader)."""
+    from dossiers.selectors import visible_dossiers
+
+    base = Dossier.objects.all() if user is None else visible_dossiers(user)
+    return base.filter(campaign=campaign)
+
+
+def latest_evaluations(campaign, user=None) -> dict[int, Evaluation]:
     """nominee pk → its newest evaluation, for the campaign's live dossiers."""
     latest: dict[int, Evaluation] = {}
-    evaluations = (Evaluation.objects.filter(nominee__dossier__campaign=campaign)
+    evaluations = (Evaluation.objects.filter(nominee__dossier__in=campaign_dossiers(campaign, user))
                    .exclude(nominee__dossier__status=DossierStatus.WITHDRAWN)
                    .select_related("nominee").prefetch_related("lines__criterion", "overrides")
                    .order_by("nominee_id", "-created_at", "-pk"))
@@ -26,10 +35,10 @@ def latest_evaluations(campaign) -> dict[int, Evaluation]:
     return latest
 
 
-def evaluation_summary(campaign) -> dict:
+def evaluation_summary(campaign, user=None) -> dict:
     """Collectives: how many pass, fail without override, fail with an override, not yet evaluated."""
-    latest = latest_evaluations(campaign)
-    collectives = Nominee.objects.filter(dossier__campaign=campaign, kind=NomineeKind.COLLECTIVE).exclude(
+    latest = latest_evaluations(campaign, user)
+    collectives = Nominee.objects.filter(dossier__in=campaign_dossiers(campaign, user), kind=NomineeKind.COLLECTIVE).exclude(
         dossier__status=DossierStatus.WITHDRAWN)
     summary = Counter()
     for pk in collectives.values_list("pk", flat=True):
@@ -46,10 +55,10 @@ def evaluation_summary(campaign) -> dict:
     return dict(summary)
 
 
-def criterion_pass_rates(campaign) -> list[dict]:
+def criterion_pass_rates(campaign, user=None) -> list[dict]:
     counts: dict[str, Counter] = defaultdict(Counter)
     order: dict[str, tuple] = {}
-    for evaluation in latest_evaluations(campaign).values():
+    for evaluation in latest_evaluations(campaign, user).values():
         for line in evaluation.lines.all():
             key = line.criterion_name
             order.setdefault(key, (line.criterion.order if line.criterion else 99, line.pk))
@@ -63,13 +72,13 @@ def criterion_pass_rates(campaign) -> list[dict]:
     return rows
 
 
-def by_status_and_level(campaign) -> dict:
+def by_status_and_level(campaign, user=None) -> dict:
     levels = list(UnitLevel.objects.order_by("rank"))
     dossier_counts = Counter()
-    for row in Dossier.objects.filter(campaign=campaign).values("status", "unit__level_id").annotate(n=Count("pk")):
+    for row in campaign_dossiers(campaign, user).values("status", "unit__level_id").annotate(n=Count("pk")):
         dossier_counts[(row["status"], row["unit__level_id"])] += row["n"]
     nominee_counts = Counter()
-    for row in (Nominee.objects.filter(dossier__campaign=campaign)
+    for row in (Nominee.objects.filter(dossier__in=campaign_dossiers(campaign, user))
                 .values("dossier__status", "dossier__unit__level_id", "kind").annotate(n=Count("pk"))):
         nominee_counts[(row["dossier__status"], row["dossier__unit__level_id"], row["kind"])] += row["n"]
     rows = []
@@ -83,13 +92,13 @@ def by_status_and_level(campaign) -> dict:
     return {"levels": levels, "rows": rows}
 
 
-def step_timeliness(campaign, *, now=None) -> dict:
+def step_timeliness(campaign, user=None, *, now=None) -> dict:
     """Per step and per acting unit: tasks finished, on time (finished by the due date; open tasks
     already past due count as late), average processing days (calendar days, created → finished)."""
     from workflows.models import DossierTask
 
     now = now or timezone.now()
-    tasks = (DossierTask.objects.filter(dossier__campaign=campaign, flow_task_type="HUMAN").exclude(step="")
+    tasks = (DossierTask.objects.filter(dossier__in=campaign_dossiers(campaign, user), flow_task_type="HUMAN").exclude(step="")
              .select_related("unit").values("step", "unit_id", "unit__name", "created", "finished", "due_at"))
     per_step: dict[str, dict] = {}
     per_unit: dict[int, dict] = {}
@@ -122,8 +131,8 @@ def step_timeliness(campaign, *, now=None) -> dict:
     return {"steps": steps, "units": units}
 
 
-def awards_per_form(campaign) -> list[dict]:
-    rows = (Nominee.objects.filter(dossier__campaign=campaign, outcome=Outcome.AWARDED)
+def awards_per_form(campaign, user=None) -> list[dict]:
+    rows = (Nominee.objects.filter(dossier__in=campaign_dossiers(campaign, user), outcome=Outcome.AWARDED)
             .values("dossier__award_form__name", "kind").annotate(n=Count("pk")))
     forms: dict[str, dict] = {}
     for row in rows:
@@ -135,23 +144,23 @@ def awards_per_form(campaign) -> list[dict]:
     return [dict(v, total=v["collectives"] + v["individuals"]) for v in forms.values()]
 
 
-def campaign_report(campaign) -> dict:
+def campaign_report(campaign, user=None) -> dict:
     return {
         "campaign": campaign,
-        "status": by_status_and_level(campaign),
-        "timeliness": step_timeliness(campaign),
-        "criteria": criterion_pass_rates(campaign),
-        "evaluation": evaluation_summary(campaign),
-        "awards": awards_per_form(campaign),
+        "status": by_status_and_level(campaign, user),
+        "timeliness": step_timeliness(campaign, user),
+        "criteria": criterion_pass_rates(campaign, user),
+        "evaluation": evaluation_summary(campaign, user),
+        "awards": awards_per_form(campaign, user),
         "imports": list(MetricImport.objects.filter(campaign=campaign).order_by("-version")[:5]),
     }
 
 
-def evaluation_rows(campaign) -> list[dict]:
+def evaluation_rows(campaign, user=None) -> list[dict]:
     """Every nominee of the campaign with its newest evaluation (for the Excel export)."""
-    latest = latest_evaluations(campaign)
+    latest = latest_evaluations(campaign, user)
     rows = []
-    for nominee in (Nominee.objects.filter(dossier__campaign=campaign).exclude(dossier__status=DossierStatus.WITHDRAWN)
+    for nominee in (Nominee.objects.filter(dossier__in=campaign_dossiers(campaign, user)).exclude(dossier__status=DossierStatus.WITHDRAWN)
                     .select_related("dossier__unit__level", "unit", "person").order_by("dossier__unit__name", "pk")):
         evaluation = latest.get(nominee.pk)
         for line in (evaluation.lines.all() if evaluation else [None]):

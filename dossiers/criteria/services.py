@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 
 from dossiers.errors import InvalidInput, InvalidState, NotPermitted
 from dossiers.models import (
-    CampaignTarget, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Step, UNIT_EDITABLE_STATUSES, Unit,
+    CampaignTarget, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Unit,
 )
-from dossiers.rules import can_act, can_view_dossier, is_unit_member
+from dossiers.rules import can_view_dossier
+from dossiers.policy import Action, may, permitted, possible, require
 from dossiers.services import lock_dossier, record_event
+from dossiers.text import clean_line, clean_text
 
 from .errors import CriteriaNotMet, DuplicateNominee, UnderDiscipline
 from .models import (
@@ -176,11 +178,9 @@ def current_evaluation(nominee: Nominee) -> Evaluation | None:
 def may_reevaluate(actor, dossier: Dossier) -> bool:
     """The unit while it prepares the dossier; the appraiser during appraisal. Afterwards the
     evaluation the dossier was forwarded with (and its override) stays as it is."""
-    if dossier.status in UNIT_EDITABLE_STATUSES:
-        return bool(is_unit_member(actor, dossier))
-    if dossier.status == DossierStatus.SUBMITTED:
-        return can_act(actor, dossier, Step.APPRAISAL)
-    return False
+    if possible(dossier, Action.EDIT):
+        return permitted(actor, dossier, Action.EDIT)
+    return may(actor, dossier, Action.JUDGE_CRITERIA)
 
 
 @transaction.atomic
@@ -188,7 +188,8 @@ def dossier_evaluate(*, dossier: Dossier, actor) -> list[Evaluation]:
     """Evaluate every nominee of the dossier against the newest imported figures (a new frozen snapshot)."""
     dossier = lock_dossier(dossier, seen_status=None)
     if not may_reevaluate(actor, dossier):
-        if not can_view_dossier(actor, dossier) or dossier.status in [*UNIT_EDITABLE_STATUSES, DossierStatus.SUBMITTED]:
+        if not can_view_dossier(actor, dossier) or possible(dossier, Action.EDIT) \
+                or possible(dossier, Action.JUDGE_CRITERIA):
             raise NotPermitted()
         raise InvalidState(_("Kết quả đối chiếu được chốt khi hồ sơ rời bước thẩm định; không đối chiếu lại được."))
     metric_import = latest_import(dossier.campaign)
@@ -217,7 +218,7 @@ def describe_failure(line: EvaluationLine) -> str:
 def require_criteria_met(*, dossier: Dossier, actor) -> None:
     """Called by workflows.services.dossier_approve_step at the appraisal step, inside its transaction:
     a nominee failing a hard criterion blocks forwarding unless its evaluation carries an override."""
-    if dossier.current_step != Step.APPRAISAL:
+    if not possible(dossier, Action.JUDGE_CRITERIA):
         return
     if not Criterion.objects.filter(award_form_id=dossier.award_form_id, is_hard=True).exists():
         return  # one query on the hot path when a form has no hard criteria
@@ -238,11 +239,9 @@ def criteria_override(*, dossier: Dossier, nominee: Nominee, actor, reason: str)
     dossier = lock_dossier(dossier, seen_status=None)
     if nominee.dossier_id != dossier.pk:
         raise NotPermitted()
-    if not can_act(actor, dossier, Step.APPRAISAL):
-        raise NotPermitted()
-    if dossier.status != DossierStatus.SUBMITTED:
-        raise InvalidState(_("Chỉ ghi ý kiến vượt quyền khi hồ sơ đang được thẩm định."))
-    reason = " ".join(reason.split())
+    require(actor, dossier, Action.JUDGE_CRITERIA,
+            not_now=_("Chỉ ghi ý kiến vượt quyền khi hồ sơ đang được thẩm định."))
+    reason = clean_line(reason)
     if len(reason) < 10:
         raise InvalidInput(_("Hãy ghi rõ lý do vượt quyền (ít nhất 10 ký tự)."))
     evaluation = current_evaluation(nominee) or evaluate_nominee(nominee, actor=actor)
@@ -265,13 +264,13 @@ def criterion_assess(*, nominee: Nominee, criterion: Criterion, actor, passed: b
     if not criterion.is_judged or criterion.award_form_id != dossier.award_form_id \
             or criterion.nominee_kind != nominee.kind:
         raise InvalidInput(_("Tiêu chí này không được đánh giá theo ý kiến cho đối tượng này."))
-    if dossier.status in UNIT_EDITABLE_STATUSES and is_unit_member(actor, dossier):
+    if may(actor, dossier, Action.EDIT):
         role = AssessorRole.COUNCIL
-    elif dossier.status == DossierStatus.SUBMITTED and can_act(actor, dossier, Step.APPRAISAL):
+    elif may(actor, dossier, Action.JUDGE_CRITERIA):
         role = AssessorRole.APPRAISER
     else:
         raise NotPermitted()
-    comment = comment.strip()
+    comment = clean_text(comment)
     if not comment:
         raise InvalidInput(_("Hãy ghi nhận xét cho đánh giá."))
     assessment = Assessment.objects.create(nominee=nominee, criterion=criterion, role=role, actor=actor,

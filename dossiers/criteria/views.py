@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from dossiers.errors import DossierError
 from dossiers.models import Campaign, Dossier, Nominee, Role
 from dossiers.rules import can_view_dossier, is_admin, is_unit_member, roles_at
-from dossiers.views import xlsx_without_formulas
+from dossiers.spreadsheets import xlsx_without_formulas
 
 from . import charts, documents, exports, metrics, services
 from .errors import ImportRejected
@@ -54,7 +54,7 @@ def reports(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
     if not can_see_reports(request.user, campaign):
         raise Http404
-    report = campaign_report(campaign)
+    report = campaign_report(campaign, request.user)
     levels = report["status"]["levels"]
     status_rows = report["status"]["rows"]
     summary = report["evaluation"]
@@ -95,7 +95,7 @@ def reports_xlsx(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
     if not can_see_reports(request.user, campaign):
         raise Http404
-    response = HttpResponse(xlsx_without_formulas(exports.campaign_workbook(campaign)),
+    response = HttpResponse(xlsx_without_formulas(exports.campaign_workbook(campaign, request.user)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = slugify(campaign.plan_number) or "dot-thi-dua"
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{name}.xlsx"'

@@ -1,6 +1,7 @@
 """Campaigns and their rulebook: award forms, steps, lead times, required documents."""
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -135,18 +136,114 @@ class Step(models.TextChoices):
     DECISION = "decision", _("Quyết định khen thưởng")
 
 
-STEP_ORDER = list(Step)
-UNIT_STEPS = {Step.PROPOSAL, Step.COUNCIL, Step.REPORTS, Step.SUBMISSION}
-STEP_ROLE = {
-    Step.PROPOSAL: Role.UNIT_OFFICER,
-    Step.COUNCIL: Role.UNIT_OFFICER,
-    Step.REPORTS: Role.UNIT_OFFICER,
-    Step.SUBMISSION: Role.UNIT_HEAD,
-    Step.APPRAISAL: Role.APPRAISER,
-    Step.HOME_AFFAIRS: Role.HOME_AFFAIRS,
-    Step.DECISION: Role.CHAIRMAN,
+class StepWork(models.TextChoices):
+    """StepWork — loại công việc của một bước: what the actor does there."""
+
+    PREPARE = "prepare", _("Đơn vị chuẩn bị hồ sơ")
+    SUBMIT = "submit", _("Thủ trưởng ký, gửi")
+    REVIEW = "review", _("Thẩm định")
+    DECIDE = "decide", _("Quyết định")
+
+
+class ActingUnitSource(models.TextChoices):
+    """Where a step's acting unit comes from when its StepRule names none."""
+
+    DOSSIER_UNIT = "dossier_unit", _("Đơn vị lập hồ sơ")
+    APPRAISING_UNIT = "appraising_unit", _("Đơn vị thẩm định của đợt thi đua")
+    HOME_AFFAIRS_UNIT = "home_affairs_unit", _("Sở Nội vụ của đợt thi đua")
+    DECIDING_UNIT = "deciding_unit", _("Cơ quan quyết định của hình thức khen thưởng")
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """What a kind of step is, whatever the award form: who acts (a role), at which unit, doing
+    which work, and what its checks are. An award form's StepRule rows pick the kinds its path
+    uses and configure them (lead days, acting unit); the code asks these capabilities, never
+    which step it is."""
+
+    role: str
+    acting_unit: str  # ActingUnitSource
+    work: str  # StepWork
+    always_on_path: bool = False  # every award form's path has it, configured or not
+    needs_nominees: bool = False  # refused while the dossier proposes nobody
+    records_council: bool = False  # the unit's council meeting and votes are recorded here
+    judges_criteria: bool = False  # the campaign's criteria are judged (and hard ones enforced) here
+
+    @property
+    def is_unit_work(self) -> bool:
+        """Done by the proposing unit before the dossier leaves it (checked again on submission)."""
+        return self.work in (StepWork.PREPARE, StepWork.SUBMIT)
+
+    @property
+    def is_preparation(self) -> bool:
+        return self.work == StepWork.PREPARE
+
+    @property
+    def is_submission(self) -> bool:
+        return self.work == StepWork.SUBMIT
+
+    @property
+    def is_review(self) -> bool:
+        return self.work == StepWork.REVIEW
+
+    @property
+    def is_decision(self) -> bool:
+        return self.work == StepWork.DECIDE
+
+    @property
+    def may_return(self) -> bool:
+        """The actor may send the dossier back to its unit (or rule it out)."""
+        return self.work in (StepWork.REVIEW, StepWork.DECIDE)
+
+    @property
+    def owes_apology(self) -> bool:
+        """Done by the administration for the unit: when late, an explanation and an apology
+        letter with a new date are owed (Nghị định 61/2018). The unit's own lateness only escalates."""
+        return not self.is_unit_work
+
+
+STEP_KINDS = {
+    Step.PROPOSAL: StepKind(Role.UNIT_OFFICER, ActingUnitSource.DOSSIER_UNIT, StepWork.PREPARE,
+                            always_on_path=True, needs_nominees=True),
+    Step.COUNCIL: StepKind(Role.UNIT_OFFICER, ActingUnitSource.DOSSIER_UNIT, StepWork.PREPARE,
+                           records_council=True),
+    Step.REPORTS: StepKind(Role.UNIT_OFFICER, ActingUnitSource.DOSSIER_UNIT, StepWork.PREPARE),
+    Step.SUBMISSION: StepKind(Role.UNIT_HEAD, ActingUnitSource.DOSSIER_UNIT, StepWork.SUBMIT,
+                              always_on_path=True, needs_nominees=True),
+    Step.APPRAISAL: StepKind(Role.APPRAISER, ActingUnitSource.APPRAISING_UNIT, StepWork.REVIEW,
+                             judges_criteria=True),
+    Step.HOME_AFFAIRS: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW),
+    Step.DECISION: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.DECIDE, always_on_path=True),
 }
-REQUIRED_STEPS = {Step.PROPOSAL, Step.SUBMISSION, Step.DECISION}
+
+
+def kind_of(step) -> StepKind:
+    """The capabilities of a step (a Step or its value)."""
+    return STEP_KINDS[Step(step)]
+
+
+def steps_where(test) -> list[Step]:
+    """The steps whose kind passes `test`, in path order (for queries: `step__in=steps_where(...)`)."""
+    return [step for step in Step if test(STEP_KINDS[step])]
+
+
+@dataclass(frozen=True)
+class ConfiguredStep:
+    """A step as one dossier's award form configures it: its kind plus the StepRule's lead days and
+    the acting unit resolved for this dossier."""
+
+    step: Step
+    kind: StepKind
+    lead_days: int
+    acting_unit_id: int | None
+
+    @property
+    def role(self) -> str:
+        return self.kind.role
+
+    @property
+    def label(self):
+        return self.step.label
 
 
 class StepRule(models.Model):

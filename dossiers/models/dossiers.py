@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from .campaigns import (
-    REQUIRED_STEPS, STEP_ORDER, STEP_ROLE, UNIT_STEPS, AwardForm, Campaign, RequirementScope, Step,
+    STEP_KINDS, ActingUnitSource, AwardForm, Campaign, ConfiguredStep, RequirementScope, Step, kind_of,
 )
-from .units import Person, Role, Unit
+from .units import Person, Unit
 
 
 class DossierStatus(models.TextChoices):
@@ -43,18 +43,18 @@ STATUS_AT_STEP = {
 STEP_AT_STATUS = {status: step for step, status in STATUS_AT_STEP.items()}
 WORKING_STATUSES = list(STATUS_AT_STEP.values())
 UNIT_EDITABLE_STATUSES = [S.DRAFT, S.PROPOSAL_READY, S.COUNCIL_REVIEWED, S.REPORTS_COMPLETE, S.RETURNED]
+NOMINEE_EDITABLE_STATUSES = [S.DRAFT, S.RETURNED]  # who is proposed is fixed once the proposal is done
+REPORT_EDITABLE_STATUSES = [S.DRAFT, S.PROPOSAL_READY, S.COUNCIL_REVIEWED, S.RETURNED]  # reports not yet done
 REVIEW_STATUSES = [S.SUBMITTED, S.APPRAISED, S.AWAITING_DECISION]
 FINAL_STATUSES = [S.DECIDED, S.WITHDRAWN, S.REJECTED]
 
 
-# FSM conditions: each takes the dossier and passes when nothing is missing for that step.
-def _verified(dossier, steps) -> bool:
-    return set(steps) <= getattr(dossier, "_verified_steps", set())
-
-
+# FSM conditions: each takes the dossier and passes when nothing is missing for that step. A path
+# service fires the transition and, only when a condition refuses, asks the dossier what is missing
+# (`step_problems`, `unit_problems`) to name it: the facts are read once on the way through.
 def _step_complete(step):
     def condition(dossier):
-        return _verified(dossier, [step]) or not dossier.step_problems(step)
+        return not dossier.step_problems(step)
 
     condition.__name__ = f"{step.value}_complete"
     return condition
@@ -65,8 +65,15 @@ def _window_open(dossier):
 
 
 def _unit_work_complete(dossier):
-    steps = [step for step in dossier.path() if step in UNIT_STEPS]
-    return _verified(dossier, steps) or not dossier.problems_for(steps)
+    return not dossier.unit_problems()
+
+
+_ACTING_UNIT = {
+    ActingUnitSource.DOSSIER_UNIT: lambda dossier: dossier.unit_id,
+    ActingUnitSource.APPRAISING_UNIT: lambda dossier: dossier.campaign.appraising_unit_id,
+    ActingUnitSource.HOME_AFFAIRS_UNIT: lambda dossier: dossier.campaign.home_affairs_unit_id,
+    ActingUnitSource.DECIDING_UNIT: lambda dossier: dossier.award_form.deciding_unit_id,
+}
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -108,7 +115,24 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     def path(self) -> list[Step]:
         rules = self.step_rules()
-        return [step for step in STEP_ORDER if step in rules or step in REQUIRED_STEPS]
+        return [step for step in Step if step in rules or STEP_KINDS[step].always_on_path]
+
+    def configured_path(self) -> list[ConfiguredStep]:
+        return [self.step_config(step) for step in self.path()]
+
+    def step_config(self, step) -> ConfiguredStep:
+        """The step as this dossier's award form configures it (kind, lead days, acting unit)."""
+        step = Step(step)
+        rule = self.step_rules().get(step)
+        kind = STEP_KINDS[step]
+        acting_unit_id = (rule.acting_unit_id if rule and rule.acting_unit_id
+                          else _ACTING_UNIT[kind.acting_unit](self))
+        return ConfiguredStep(step=step, kind=kind, lead_days=rule.lead_days if rule else 5,
+                              acting_unit_id=acting_unit_id)
+
+    def unit_steps(self) -> list[Step]:
+        """The unit's own steps on this dossier's path (all checked again on submission)."""
+        return [step for step in self.path() if STEP_KINDS[step].is_unit_work]
 
     def status_after(self, step: Step) -> str:
         path = self.path()
@@ -119,21 +143,59 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def current_step(self) -> Step | None:
         return STEP_AT_STATUS.get(self.status)
 
+    @property
+    def resumes_at(self) -> Step | None:
+        """The step the dossier is at, or for a returned dossier the step it will resume at."""
+        if self.status == S.RETURNED and self.returned_from:
+            return Step(self.returned_from)
+        return self.current_step
+
+    @property
+    def current_kind(self):
+        """The capabilities of the step in progress (None when no step is: returned or final)."""
+        step = self.current_step
+        return kind_of(step) if step else None
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == S.RETURNED
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status == S.DECIDED
+
+    @property
+    def has_result(self) -> bool:
+        """Decided or ruled out: the unit may rate the service."""
+        return self.status in (S.DECIDED, S.REJECTED)
+
+    @property
+    def unit_may_edit(self) -> bool:
+        return self.status in UNIT_EDITABLE_STATUSES
+
+    @property
+    def unit_may_edit_nominees(self) -> bool:
+        return self.status in NOMINEE_EDITABLE_STATUSES
+
+    @property
+    def unit_may_edit_reports(self) -> bool:
+        return self.status in REPORT_EDITABLE_STATUSES
+
     def acting_unit_id(self, step: Step) -> int | None:
-        rule = self.step_rules().get(step)
-        if rule and rule.acting_unit_id:
-            return rule.acting_unit_id
-        if step in UNIT_STEPS:
-            return self.unit_id
-        if step == Step.APPRAISAL:
-            return self.campaign.appraising_unit_id
-        if step == Step.HOME_AFFAIRS:
-            return self.campaign.home_affairs_unit_id
-        return self.award_form.deciding_unit_id
+        return self.step_config(step).acting_unit_id
 
     def lead_days(self, step: Step) -> int:
-        rule = self.step_rules().get(step)
-        return rule.lead_days if rule else 5
+        return self.step_config(step).lead_days
+
+    def actions_for(self, user):
+        """What `user` may do to this dossier now (dossiers.policy)."""
+        from ..policy import actions_for
+
+        return actions_for(user, self)
 
     # --- what a step still lacks ------------------------------------------------------------------
     def requirements(self) -> list:
@@ -147,7 +209,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
 
     def unit_problems(self) -> list[str]:
         """What is missing in any of the unit's steps of this dossier's path (checked on submission)."""
-        return self.problems_for([step for step in self.path() if step in UNIT_STEPS])
+        return self.problems_for(self.unit_steps())
 
     def problems_for(self, steps) -> list[str]:
         """Missing things for several steps at once; each fact is read from the database once."""
@@ -158,9 +220,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         if requirements:
             present = set(self.documents.filter(is_current=True).values_list("document_type_id", "nominee_id"))
         for step in steps:
-            if step in (Step.PROPOSAL, Step.SUBMISSION) and not nominees:
+            kind = kind_of(step)
+            if kind.needs_nominees and not nominees:
                 problems.append(_g("Chưa có tập thể hoặc cá nhân nào được đề nghị khen thưởng."))
-            if step == Step.COUNCIL:
+            if kind.records_council:
                 if not CouncilMeeting.objects.filter(dossier=self).exists():
                     problems.append(_g("Chưa ghi kết quả họp xét của Hội đồng TĐKT (số thành viên dự họp)."))
                 for nominee in nominees:
@@ -178,11 +241,6 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                             problems.append(_g("Thiếu %(doc)s của %(name)s.")
                                             % {"doc": req.document_type.name, "name": nominee.name})
         return list(dict.fromkeys(problems))
-
-    def mark_verified(self, steps) -> None:
-        """A service has just checked `steps` on this locked instance and found nothing missing:
-        the FSM conditions of the transition it fires next need not read it all again."""
-        self._verified_steps = set(steps)
 
     # --- transitions: the only place `status` changes ---------------------------------------------
     @transition(field=status, source=S.DRAFT, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),

@@ -33,6 +33,9 @@ class Document(models.Model):
     is_current = models.BooleanField(default=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Passed the deep content checks of dossiers.inspection when it was uploaded (rows older than
+    # those checks did not): only an inspected PDF is shown inline, everything else is a download.
+    inspected = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["document_type__name", "nominee_id", "-version"]
@@ -49,6 +52,11 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.document_type} v{self.version}"
+
+    @property
+    def previewable(self) -> bool:
+        """Shown in the page's preview (inline, sandboxed): only a PDF that passed the checks."""
+        return self.inspected and self.content_type == "application/pdf"
 
 
 class EventKind(models.TextChoices):

@@ -1,8 +1,9 @@
 from django.utils.translation import gettext as _
 
-from ..errors import Conflict, InvalidState, NotPermitted
-from ..models import Dossier, DossierEvent, UNIT_EDITABLE_STATUSES
-from ..rules import is_unit_member
+from ..errors import Conflict
+from ..models import Dossier, DossierEvent
+from ..policy import Action, require
+from ..text import clean_text
 
 
 _FROM_OBJECT = object()
@@ -27,13 +28,11 @@ def lock_dossier(dossier: Dossier | int, *, seen_status=_FROM_OBJECT) -> Dossier
 def record_event(*, dossier, actor, kind, from_status="", to_status="", comment="", data=None):
     return DossierEvent.objects.create(
         dossier=dossier, actor=actor, kind=kind, from_status=from_status, to_status=to_status,
-        comment=comment, data=data or {},
+        comment=clean_text(comment), data=data or {},
     )
 
 
-def require_unit_editor(dossier: Dossier, actor, *, statuses=UNIT_EDITABLE_STATUSES) -> None:
-    if not is_unit_member(actor, dossier):
-        raise NotPermitted()
-    if dossier.status not in statuses:
-        raise InvalidState(_("Hồ sơ đang ở trạng thái “%(status)s”: đơn vị không thể sửa lúc này.")
-                           % {"status": dossier.get_status_display()})
+def require_unit_editor(dossier: Dossier, actor, *, action: Action = Action.EDIT) -> None:
+    """Work inside a step by the unit (documents, council result; nominees with EDIT_NOMINEES)."""
+    require(actor, dossier, action, not_now=_("Hồ sơ đang ở trạng thái “%(status)s”: đơn vị không thể sửa lúc này.")
+            % {"status": dossier.get_status_display()})

@@ -1,77 +1,69 @@
+import errno
 import hashlib
-import zipfile
+import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from ..errors import InvalidInput, NotPermitted
+from .. import virus_scan
+from ..errors import InvalidInput, NotPermitted, ServiceUnavailable, StorageFull
+from ..inspection import ACCEPTED_EXTENSIONS, KINDS, clean_filename, inspect, sniff_kind  # noqa: F401
 from ..models import Document, DocumentType, Dossier, EventKind, Nominee, RequirementScope
 from ..rules import can_view_dossier
 from .common import lock_dossier, record_event, require_unit_editor
 
-# Accepted kinds, recognised by their content (never by the name alone).
-KINDS = {
-    "pdf": ("application/pdf", {".pdf"}),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", {".docx"}),
-    "doc": ("application/msword", {".doc"}),
-    "jpeg": ("image/jpeg", {".jpg", ".jpeg"}),
-    "png": ("image/png", {".png"}),
-}
-ACCEPTED_EXTENSIONS = sorted(ext for _mime, exts in KINDS.values() for ext in exts)
+log = logging.getLogger("khenthuong.uploads")
 
 
-def sniff_kind(uploaded) -> str | None:
-    uploaded.seek(0)
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "doc"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(uploaded) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            uploaded.seek(0)
-    return None
-
-
-def validate_upload(uploaded) -> tuple[str, str]:
-    """Return (content_type, sha256) or raise InvalidInput naming the problem."""
-    name = uploaded.name or ""
+def validate_upload(uploaded, name: str | None = None) -> tuple[str, str]:
+    """Return (content_type, sha256) or raise InvalidInput naming the problem (ServiceUnavailable
+    when the configured virus scanner cannot answer)."""
+    name = clean_filename(uploaded.name) if name is None else name
     if uploaded.size == 0:
         raise InvalidInput(_("Tệp “%(name)s” rỗng (0 byte).") % {"name": name})
     if uploaded.size > settings.UPLOAD_MAX_BYTES:
         raise InvalidInput(_("Tệp “%(name)s” dung lượng %(size)s, vượt giới hạn %(max)s.")
                            % {"name": name, "size": filesizeformat(uploaded.size),
                               "max": filesizeformat(settings.UPLOAD_MAX_BYTES)})
-    kind = sniff_kind(uploaded)
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if kind is None or extension not in KINDS[kind][1]:
-        raise InvalidInput(_("Tệp “%(name)s” không phải PDF, Word, JPG hoặc PNG hợp lệ (kiểm tra theo nội dung "
-                             "tệp, không theo tên).") % {"name": name})
+    inspection = inspect(uploaded, name)
+    virus_scan.scan(uploaded, name)
     digest = hashlib.sha256()
+    uploaded.seek(0)
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    return KINDS[kind][0], digest.hexdigest()
+    return inspection.content_type, digest.hexdigest()
 
 
-@transaction.atomic
 def document_upload(*, dossier: Dossier, actor, file, document_type: DocumentType,
                     nominee: Nominee | None = None) -> Document:
-    """Store a new version of a component; the previous version stays, no longer current."""
-    dossier = lock_dossier(dossier, seen_status=None)
+    """Store a new version of a component; the previous version stays, no longer current.
+
+    The file is checked (content, virus scan) before anything is written, then written to the
+    storage, then its row is created in one transaction under the dossier's lock. A storage
+    failure (disk full, S3 error) refuses the upload with a clear message and leaves no partial
+    file; a failure after the write deletes the written file. Only a rollback of a transaction
+    the caller opened around this one can leave a file without a row: `storage_orphans` finds it.
+    """
+    # Checked on the current row (not the caller's copy) before the file is read; again under the lock.
+    current = Dossier.objects.select_related("award_form").get(pk=dossier.pk)
+    _check_upload_allowed(dossier=current, actor=actor, document_type=document_type, nominee=nominee)
+    name = clean_filename(file.name)
+    content_type, sha256 = validate_upload(file, name)
+    field = Document._meta.get_field("file")
+    stored = _store(file, field.generate_filename(Document(dossier_id=dossier.pk), name), field)
+    try:
+        return _record_upload(dossier=dossier, actor=actor, document_type=document_type, nominee=nominee,
+                              stored=stored, name=name, content_type=content_type, size=file.size, sha256=sha256)
+    except BaseException:
+        discard_stored(stored)
+        raise
+
+
+def _check_upload_allowed(*, dossier, actor, document_type, nominee):
+    """Who may upload what: checked before the file is read, and again under the lock."""
     require_unit_editor(dossier, actor)
     if nominee is not None and nominee.dossier_id != dossier.pk:
         raise NotPermitted()
@@ -79,23 +71,62 @@ def document_upload(*, dossier: Dossier, actor, file, document_type: DocumentTyp
                  .values_list("scope", flat=True))
     if RequirementScope.NOMINEE in scopes and nominee is None:
         raise InvalidInput(_("“%(doc)s” cần chọn tập thể hoặc cá nhân tương ứng.") % {"doc": document_type.name})
-    if RequirementScope.NOMINEE not in scopes:
-        nominee = None
-    content_type, sha256 = validate_upload(file)
+    return None if RequirementScope.NOMINEE not in scopes else nominee
+
+
+def _store(file, name: str, field) -> str:
+    """Write the file; on any failure remove what was written and raise a clear refusal."""
+    storage = field.storage
+    file.seek(0)
+    try:
+        return storage.save(name, file, max_length=field.max_length)
+    except Exception as exc:
+        discard_stored(name)
+        log.exception("document storage failed writing %s", name)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(_("Không lưu được tệp “%(name)s”: kho lưu trữ hồ sơ đã hết dung lượng. Tệp chưa "
+                                "được lưu và hồ sơ không thay đổi; vui lòng báo quản trị hệ thống rồi thử lại "
+                                "sau.") % {"name": clean_filename(file.name)}) from exc
+        raise ServiceUnavailable(_("Không lưu được tệp “%(name)s”: kho lưu trữ hồ sơ đang gặp sự cố. Tệp chưa "
+                                   "được lưu và hồ sơ không thay đổi; vui lòng thử lại sau ít phút.")
+                                 % {"name": clean_filename(file.name)}) from exc
+
+
+def receiving_failed(exc: OSError) -> ServiceUnavailable:
+    """The refusal for an upload the server could not even receive (its temporary file failed)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull(_("Máy chủ đã hết dung lượng lưu trữ nên chưa nhận được tệp. Tệp chưa được lưu và hồ "
+                             "sơ không thay đổi; vui lòng báo quản trị hệ thống rồi thử lại sau."))
+    return ServiceUnavailable(_("Máy chủ không nhận được tệp (lỗi ghi tệp tạm). Tệp chưa được lưu; vui lòng thử "
+                                "lại sau."))
+
+
+def discard_stored(name: str) -> None:
+    """Delete a written (possibly partial) file; never raises (a leftover is found by storage_orphans)."""
+    storage = Document._meta.get_field("file").storage
+    try:
+        storage.delete(name)
+    except Exception:
+        log.exception("could not delete %s from the document storage (storage_orphans will list it)", name)
+
+
+@transaction.atomic
+def _record_upload(*, dossier, actor, document_type, nominee, stored, name, content_type, size, sha256):
+    dossier = lock_dossier(dossier, seen_status=None)
+    nominee = _check_upload_allowed(dossier=dossier, actor=actor, document_type=document_type, nominee=nominee)
     previous = (Document.objects.select_for_update()
                 .filter(dossier=dossier, document_type=document_type, nominee=nominee, is_current=True).first())
     version = 1
     if previous:
         version = previous.version + 1
         Document.objects.filter(pk=previous.pk).update(is_current=False)
-    document = Document(
-        dossier=dossier, nominee=nominee, document_type=document_type, original_name=file.name[:255],
-        content_type=content_type, size=file.size, sha256=sha256, version=version, uploaded_by=actor)
-    document.file.save(file.name, file, save=False)
-    document.save()
+    document = Document.objects.create(
+        dossier=dossier, nominee=nominee, document_type=document_type, file=stored, original_name=name,
+        content_type=content_type, size=size, sha256=sha256, version=version, uploaded_by=actor,
+        inspected=True)
     record_event(dossier=dossier, actor=actor, kind=EventKind.UPLOAD,
                  comment=f"{document_type.name}" + (f" — {nominee.name}" if nominee else ""),
-                 data={"document": document.pk, "version": version, "sha256": sha256, "size": file.size,
+                 data={"document": document.pk, "version": version, "sha256": sha256, "size": size,
                        "name": document.original_name})
     return document
 

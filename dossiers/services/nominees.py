@@ -2,15 +2,16 @@ import datetime as dt
 import unicodedata
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import InvalidInput
 from ..models import (
-    CouncilMeeting, Dossier, DossierStatus, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
+    CouncilMeeting, Dossier, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
 )
+from ..policy import Action
+from ..text import clean_line, clean_text, date_in_range
 from .common import lock_dossier, record_event, require_unit_editor
-
-NOMINEE_EDIT_STATUSES = [DossierStatus.DRAFT, DossierStatus.RETURNED]
 
 
 def same_name(a: str, b: str) -> bool:
@@ -28,16 +29,18 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
                 workplace: str = "", achievement: str = "") -> Nominee:
     """Add a collective (a unit) or an individual (a person, found by CCCD when given)."""
     dossier = lock_dossier(dossier, seen_status=None)
-    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    require_unit_editor(dossier, actor, action=Action.EDIT_NOMINEES)
+    full_name, citizen_id = clean_line(full_name), clean_line(citizen_id).replace(" ", "")
+    position, workplace, achievement = clean_line(position), clean_line(workplace), clean_text(achievement)
+    if birth_date is not None and not (date_in_range(birth_date) and birth_date <= timezone.localdate()):
+        raise InvalidInput(_("Ngày sinh %(date)s không hợp lệ.") % {"date": birth_date.strftime("%d/%m/%Y")})
     if kind == NomineeKind.COLLECTIVE:
         if unit is None:
             raise InvalidInput(_("Hãy chọn tập thể được đề nghị."))
         person = None
     elif kind == NomineeKind.INDIVIDUAL:
-        full_name = " ".join(full_name.split())
         if not full_name:
             raise InvalidInput(_("Hãy nhập họ và tên cá nhân được đề nghị."))
-        citizen_id = citizen_id.strip()
         if citizen_id:
             if not citizen_id_ok(citizen_id):
                 raise InvalidInput(_("Số CCCD “%(id)s” không hợp lệ: cần đúng 12 chữ số.") % {"id": citizen_id})
@@ -55,8 +58,8 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
     try:
         with transaction.atomic():
             nominee = Nominee.objects.create(
-                dossier=dossier, kind=kind, unit=unit, person=person, position=position.strip(),
-                workplace=workplace.strip(), achievement=achievement.strip())
+                dossier=dossier, kind=kind, unit=unit, person=person, position=position,
+                workplace=workplace, achievement=achievement)
     except IntegrityError:
         raise InvalidInput(_("Đối tượng này đã có trong hồ sơ.")) from None
     from ..criteria.services import nominee_checks  # duplicates, discipline; warnings on nominee.award_warnings
@@ -70,7 +73,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
 @transaction.atomic
 def nominee_remove(*, nominee: Nominee, actor) -> None:
     dossier = lock_dossier(nominee.dossier_id)
-    require_unit_editor(dossier, actor, statuses=NOMINEE_EDIT_STATUSES)
+    require_unit_editor(dossier, actor, action=Action.EDIT_NOMINEES)
     name = nominee.name
     Nominee.objects.filter(pk=nominee.pk, dossier=dossier).delete()
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Bỏ %(name)s") % {"name": name},
@@ -83,6 +86,8 @@ def council_record(*, dossier: Dossier, actor, held_on: dt.date, members_total: 
     """Record the council meeting (biên bản họp xét): members present and votes for each nominee."""
     dossier = lock_dossier(dossier, seen_status=None)
     require_unit_editor(dossier, actor)
+    if held_on is None or not date_in_range(held_on) or held_on > timezone.localdate():
+        raise InvalidInput(_("Ngày họp không hợp lệ: không được sau hôm nay."))
     if members_total <= 0 or members_present <= 0 or members_present > members_total:
         raise InvalidInput(_("Số thành viên dự họp phải lớn hơn 0 và không vượt quá tổng số thành viên."))
     nominees = {n.pk: n for n in dossier.nominees.all()}

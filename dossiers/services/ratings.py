@@ -1,9 +1,10 @@
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..errors import InvalidInput, InvalidState, NotPermitted
-from ..models import Dossier, DossierStatus, EventKind, ServiceRating
-from ..rules import is_unit_member
+from ..errors import InvalidInput, InvalidState
+from ..models import Dossier, EventKind, ServiceRating
+from ..policy import Action, require
+from ..text import clean_text
 from .common import lock_dossier, record_event
 
 
@@ -11,15 +12,12 @@ from .common import lock_dossier, record_event
 def dossier_rate(*, dossier: Dossier, actor, score: int, comment: str = "") -> ServiceRating:
     """The unit rates the service once the dossier is decided (seed 002: satisfaction ≥ 95%)."""
     dossier = lock_dossier(dossier, seen_status=None)
-    if not is_unit_member(actor, dossier):
-        raise NotPermitted()
-    if dossier.status not in (DossierStatus.DECIDED, DossierStatus.REJECTED):
-        raise InvalidState(_("Chỉ đánh giá được sau khi hồ sơ đã có kết quả."))
+    require(actor, dossier, Action.RATE, not_now=_("Chỉ đánh giá được sau khi hồ sơ đã có kết quả."))
     if score not in range(1, 6):
         raise InvalidInput(_("Mức độ hài lòng phải từ 1 đến 5."))
     try:
         with transaction.atomic():
-            rating = ServiceRating.objects.create(dossier=dossier, actor=actor, score=score, comment=comment.strip())
+            rating = ServiceRating.objects.create(dossier=dossier, actor=actor, score=score, comment=clean_text(comment))
     except IntegrityError:
         raise InvalidState(_("Hồ sơ này đã được đánh giá.")) from None
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOTE, comment=_("Đánh giá hài lòng: %(score)s/5")

@@ -198,4 +198,14 @@
       $all("input[type=checkbox][name=" + box.dataset.selectAll + "]", scope).forEach(function (c) { c.checked = box.checked; });
     });
   });
+
+  /* A select that applies at once (the language switch); its <noscript> button does it without JS. */
+  $all("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  /* Print buttons */
+  $all("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

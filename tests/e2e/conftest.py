@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dossiers.models import Membership, Role, Unit
+from dossiers.samples import one_page_pdf
 from dossiers.setup import document_types, levels, provincial_campaign
 
 
@@ -18,24 +19,6 @@ SHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "khenthuong2023"
 
 
-def one_page_pdf(title: str) -> bytes:
-    """A small valid PDF with one A4 page showing `title` (ASCII), so the in-page preview shows it."""
-    text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 20 Tf 60 760 Td (" + text + b") Tj 0 -30 Td /F1 12 Tf (UBND tinh Lang Son - ho so de nghi khen thuong) Tj ET"
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 User = get_user_model()
 
 # Playwright's sync API keeps an event loop running in this thread for the whole session (the browser

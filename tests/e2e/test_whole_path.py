@@ -16,10 +16,24 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+CSP_VIOLATIONS = []
+
+
 def new_page(browser, viewport=DESKTOP):
     context = browser.new_context(viewport=viewport, locale="vi-VN")
     context.set_default_timeout(10_000)
-    return context.new_page()
+    page = context.new_page()
+    # The Content-Security-Policy allows no inline script: anything it blocks is reported here.
+    page.on("console", lambda message: CSP_VIOLATIONS.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
 def upload(actions, page, row_id, path):
@@ -188,12 +202,12 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
     expect(page.locator("#req-to-trinh-0 .drop-msg")).to_contain_text("rỗng")
     expect(page.locator("#id_members_total")).to_have_value("7")
     # drag and drop of a real file
-    page.evaluate("""([selector, name]) => {
+    page.evaluate("""([selector, name, bytes]) => {
         const form = document.querySelector(selector);
-        const file = new File(["%PDF-1.4\\n%%EOF\\n"], name, {type: "application/pdf"});
+        const file = new File([new Uint8Array(bytes)], name, {type: "application/pdf"});
         const data = new DataTransfer(); data.items.add(file);
         form.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
-    }""", ["#req-to-trinh-0 form.drop", "to-trinh-keo-tha.pdf"])
+    }""", ["#req-to-trinh-0 form.drop", "to-trinh-keo-tha.pdf", list(files["to-trinh.pdf"].read_bytes())])
     expect(page.locator("#req-to-trinh-0")).to_have_attribute("data-state", "present")
     expect(page.locator("#req-to-trinh-0")).to_contain_text("to-trinh-keo-tha.pdf")
     # a bigger file on a slow uplink: the progress bar moves while it goes
@@ -205,7 +219,7 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
                                                   "uploadThroughput": 200 * 1024})
     page.locator("#req-bien-ban-hop-xet-0 input[type=file]").set_input_files(str(big))
     expect(page.locator("#req-bien-ban-hop-xet-0 .progress.active")).to_be_visible()
-    page.wait_for_function("parseFloat(document.querySelector('#req-bien-ban-hop-xet-0 .progress span').style.width) > 0")
+    page.wait_for_function("() => parseFloat(document.querySelector('#req-bien-ban-hop-xet-0 .progress span').style.width) > 0")
     page.locator("#req-bien-ban-hop-xet-0").screenshot(path=str(SHOTS / "22-phone-upload-progress.png"))
     expect(page.locator("#req-bien-ban-hop-xet-0")).to_have_attribute("data-state", "present", timeout=20_000)
     cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1,

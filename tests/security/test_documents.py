@@ -12,10 +12,21 @@ from django.urls import reverse
 
 from dossiers.models import Document
 from tests.conftest import PDF
+from tests.dossiers.test_document_serving import csp_directives
 from tests.deadlines.helpers import at
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 def _docx() -> bytes:
@@ -45,7 +56,7 @@ def open_window(scene, time_machine):
 
 @pytest.mark.parametrize("name,content,content_type,disposition", [
     ("to-trinh.pdf", PDF, "application/pdf", "inline"),
-    ("anh.png", PNG, "image/png", "inline"),
+    ("anh.png", PNG, "image/png", "attachment"),       # only a checked PDF is shown inline
     ("to-trinh.docx", _docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
      "attachment"),
 ])
@@ -60,6 +71,7 @@ def test_document_served_with_type_nosniff_and_disposition(open_window, name, co
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith(disposition + ";"), response["Content-Disposition"]
+    assert "sandbox" in csp_directives(response)
     assert "no-store" in response["Cache-Control"]
     assert b"".join(response.streaming_content) == content
     response = alice.get(reverse("dossiers:document", args=[document.pk]), {"download": "1"})

@@ -19,12 +19,12 @@ def test_may_see_but_not_act(scene, time_machine):
         (w.bob, "dossiers:nominee_add", [s.decided.pk], {"kind": "collective", "unit": w.unit.pk}),
         (w.alice, "workflows:submit", [s.draft.pk], {"seen_status": s.draft.status}),     # the head submits
         (w.henry, "dossiers:nominee_add", [s.decided.pk], {"kind": "collective", "unit": w.unit.pk}),
-        (w.nora, "workflows:review", [s.late.pk], {"action": "approve", "seen_status": s.late.status}),
+        (w.nora, "workflows:review", [s.decided.pk], {"action": "approve", "seen_status": s.decided.status}),
         (w.olga, "workflows:review", [s.late.pk], {"action": "approve", "seen_status": s.late.status}),
         (w.olga, "workflows:review", [s.late.pk], {"action": "reject", "seen_status": s.late.status,
                                                    "general_reason": "Không đạt."}),
         (w.bob, "certificates:decision_revoke", [s.decision.pk], {"reason": "Sai sót nghiêm trọng cần thu hồi."}),
-        (w.nora, "deadlines:explanation", [s.explanation.pk], {"text": "Giải trình đủ dài rồi nhé."}),
+        (w.olga, "deadlines:explanation", [s.explanation.pk], {"text": "Giải trình đủ dài rồi nhé."}),
         (w.alice, "criteria:override", [s.decided.pk], {"nominee": s.person.pk, "reason": "Lý do vượt quyền dài."}),
     ]
     for user, name, args, data in cases:
@@ -41,6 +41,11 @@ def test_may_see_but_not_act(scene, time_machine):
         assert DossierEvent.objects.count() == events, (user.username, name)
     s.decision.refresh_from_db()
     assert not s.decision.is_revoked
+    # Sở Nội vụ does not see a dossier still at the appraisal step: not found, not "not permitted"
+    client = Client()
+    client.force_login(w.nora)
+    assert client.post(reverse("workflows:review", args=[s.late.pk]),
+                       {"action": "approve", "seen_status": s.late.status}).status_code == 404
 
 
 def test_bulk_forward_does_not_name_another_units_dossier(scene):
@@ -57,7 +62,10 @@ def test_bulk_forward_does_not_name_another_units_dossier(scene):
         assert name not in body, name
     assert DossierEvent.objects.count() == events
     assert body.count("Không tìm thấy hồ sơ.") == 3
-    # nora (Sở Nội vụ, on its path) may see the late dossier: she is told why, with its unit
+    # nora (Sở Nội vụ) may see the decided dossier (it reached her): she is told why, with its unit;
+    # the late one, still at the appraisal step, she does not see: not found, its unit not named
     client.force_login(w.nora)
+    body = client.post(reverse("workflows:inbox"), {"dossier": [s.decided.pk]}).content.decode()
+    assert "Sở Tư pháp" in body and "Bạn không xử lý hồ sơ này ở bước hiện tại." in body
     body = client.post(reverse("workflows:inbox"), {"dossier": [s.late.pk]}).content.decode()
-    assert "Sở Y tế" in body and "Bạn không xử lý hồ sơ này ở bước hiện tại." in body
+    assert "Sở Y tế" not in body and "Không tìm thấy hồ sơ." in body

@@ -243,9 +243,8 @@ def test_reject_from_the_review_page_needs_a_reason(world, in_window, client_for
 
 def test_review_page_is_only_for_the_step_holder(world, in_window, client_for):
     dossier = make_dossier(world)
-    # Sở Nội vụ sees a submitted dossier but may not act before the appraisal: sent to the dossier page
-    response = client_for(world.nora).get(reverse("workflows:review", args=[dossier.pk]))
-    assert response.status_code == 302 and response["Location"] == reverse("dossiers:detail", args=[dossier.pk])
+    # Sở Nội vụ does not see a dossier before it reaches its step (rules.is_reviewer): 404
+    assert client_for(world.nora).get(reverse("workflows:review", args=[dossier.pk])).status_code == 404
     # another unit's officer: 404
     assert client_for(world.charlie).get(reverse("workflows:review", args=[dossier.pk])).status_code == 404
     # the unit can see its dossier, but the review page sends it back there
@@ -283,9 +282,12 @@ def test_dashboard_average_days_per_step(world, in_window, client_for, time_mach
     add_nominees(dossier, world.alice, collectives=[world.unit])
     time_machine.move_to(dt.datetime(2023, 12, 6, 21, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
     walk(dossier, actors(world), until=DossierStatus.PROPOSAL_READY)  # the proposal took 1.5 days
-    stats = client_for(world.bob).get(reverse("workflows:dashboard")).context["stats"]
-    days = {str(label): value for label, value, _n in stats.step_days}
+    response = client_for(world.alice).get(reverse("workflows:dashboard"))
+    days = {str(label): value for label, value, _n in response.context["stats"].step_days}
     assert days == {"Lập tờ trình đề nghị": pytest.approx(1.5)}
+    assert "1,5 ngày" in response.content.decode()     # in days, not hours
+    # the appraiser does not see the unit's draft: nothing counted for it
+    assert client_for(world.bob).get(reverse("workflows:dashboard")).context["stats"].step_days == []
 
 
 def test_decision_already_signed_by_someone_else_is_a_conflict_message(world, in_window, client_for):

@@ -1,7 +1,7 @@
 from django import template
 
-from dossiers.models import Dossier, DossierStatus, Step
-from dossiers.rules import can_act
+from dossiers.models import Dossier
+from dossiers.policy import Action, may
 
 from ..services import build_lines, criteria_for, current_evaluation, fmt
 
@@ -29,7 +29,7 @@ def dossier_evaluations(context, dossier: Dossier):
             "override": evaluation.override if evaluation else None,
             "warnings": list(nominee.warnings.select_related("other_dossier__campaign")),
         })
-    can_override = bool(user and dossier.status == DossierStatus.SUBMITTED and can_act(user, dossier, Step.APPRAISAL))
+    can_override = bool(user and may(user, dossier, Action.JUDGE_CRITERIA))
     return {"rows": rows, "can_override": can_override}
 
 

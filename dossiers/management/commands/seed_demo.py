@@ -3,11 +3,13 @@ a campaign whose window is open today, and a centre's own Giấy khen campaign (
 Every dossier is moved through the real services, at the plan's real dates."""
 
 import datetime as dt
+import secrets
 import zoneinfo
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,7 +64,18 @@ HEAD_NAMES = ["Phạm Văn Hùng", "Lộc Văn Thắng", "Nguyễn Thị Hằng"
 class Command(BaseCommand):
     help = "Load the demo province, campaigns, logins and dossiers in every state (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help="Load the demo even with DJANGO_DEBUG=0 (each account then gets a random "
+                                 "password, printed once; the published demo password is never used).")
+
+    def handle(self, *args, force=False, **options):
+        # Outside development the published password would open the province's server to anyone.
+        self.demo_password = settings.DEMO_DATA_ALLOWED
+        if not self.demo_password and not force:
+            raise CommandError("seed_demo: DJANGO_DEBUG=0 (production). Dữ liệu mẫu không được nạp vào hệ thống "
+                               "thật; dùng --force nếu thật sự cần (mỗi tài khoản sẽ có mật khẩu ngẫu nhiên).")
+        self.generated = {}
         if Campaign.objects.filter(plan_number="170/KH-UBND").exists():
             self.stdout.write("Demo data already loaded.")
         else:
@@ -76,7 +89,7 @@ class Command(BaseCommand):
         user, created = User.objects.get_or_create(username=username, defaults={
             "first_name": name, "last_name": "", "email": f"{username}@langson.gov.vn", "is_staff": staff})
         if created:
-            user.set_password(PASSWORD)
+            user.set_password(self.password_for(username))
             user.save()
         Membership.objects.get_or_create(user=user, unit=unit, role=role,
                                          defaults={"title": title, "signs_for": signs_for})
@@ -101,7 +114,7 @@ class Command(BaseCommand):
         admin, created = User.objects.get_or_create(username="admin", defaults={
             "is_staff": True, "is_superuser": True, "first_name": "Quản trị hệ thống", "email": "admin@langson.gov.vn"})
         if created:
-            admin.set_password(PASSWORD)
+            admin.set_password(self.password_for("admin"))
             admin.save()
         Membership.objects.get_or_create(user=admin, unit=province, role=Role.ADMIN)
         appraiser = self.user("thamdinh_tttt", stt, Role.APPRAISER, name="Đặng Quang Minh",
@@ -229,7 +242,21 @@ class Command(BaseCommand):
             if "Unknown command" not in str(exc):
                 raise
 
+    def password_for(self, username):
+        if self.demo_password:
+            return PASSWORD
+        self.generated[username] = secrets.token_urlsafe(12)
+        return self.generated[username]
+
     def print_logins(self):
+        if not self.demo_password:
+            if self.generated:
+                self.stdout.write("\nDemo accounts with random passwords (shown only this once):")
+                for username, password in self.generated.items():
+                    self.stdout.write(f"  {username:<18} {password}")
+            else:
+                self.stdout.write("\nNo account created (they existed already); passwords unchanged.")
+            return
         self.stdout.write(f"\nDemo logins (password: {PASSWORD}):")
         rows = [
             ("canbo_tuphap", "Cán bộ thi đua, Sở Tư pháp (lập hồ sơ)"),

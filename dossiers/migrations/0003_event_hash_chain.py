@@ -25,7 +25,7 @@ def chain_existing_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0001_initial'),
+        ('dossiers', '0002_document_inspected'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
