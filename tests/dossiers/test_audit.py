@@ -198,3 +198,13 @@ def test_concurrent_appends_to_one_dossier_keep_one_chain(world, in_window):
     seqs = list(DossierEvent.objects.filter(dossier=dossier).order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 41
     assert audit.verify().ok
+
+
+def test_the_result_reaches_the_readiness_endpoint(dossier, client):
+    call_command("audit_verify")
+    body = client.get("/readyz").json()
+    assert body["checks"]["audit"]["status"] == "ok" and "rows verified" in body["checks"]["audit"]["detail"]
+    drop_trigger(DossierEvent._meta.db_table)
+    verify_fails()
+    body = client.get("/readyz").json()
+    assert body["checks"]["audit"]["status"] == "fail" and "Thiếu trigger" in body["checks"]["audit"]["error"]
