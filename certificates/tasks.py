@@ -264,7 +264,8 @@ def _attempt(decision: Decision, token: str, workers: int | None) -> None:
 def _attempt_failed(decision_id: int, token: str, exc: BaseException) -> None:
     """Record why the attempt failed; schedule the next one (status retrying) or give up (failed)."""
     reason = f"{type(exc).__name__}: {exc}"[:2000]
-    close_old_connections()
+    if not connection.in_atomic_block:   # the failure may have been the connection itself
+        close_old_connections()
     with transaction.atomic():
         decision = Decision.objects.select_for_update().filter(pk=decision_id, render_token=token).first()
         if decision is None or decision.render_status != RenderStatus.RUNNING:
