@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/khenthuong
 APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-sqlite test-postgres bench deps system-deps browser-deps migrate demo clean
+.PHONY: run test lint-imports test-sqlite test-postgres bench deps system-deps browser-deps migrate demo clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,14 @@ run: demo
 
 test: deps browser-deps
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; rc=$$?; \
+	$(MAKE) --no-print-directory lint-imports && $(MAKE) --no-print-directory test-sqlite && $(MAKE) --no-print-directory test-postgres; rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s"; exit $$rc
+
+# Boundaries between the apps ([tool.importlinter] in pyproject.toml): the domain imports neither
+# workflows nor certificates; certificates import nothing from workflows.
+lint-imports: deps
+	@echo "=== Import contracts ==="
+	$(VENV)/bin/lint-imports --no-cache
 
 test-sqlite: deps
 	@echo "=== Test suite on SQLite ==="

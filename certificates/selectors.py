@@ -19,11 +19,6 @@ def can_view_decision(user, decision: Decision) -> bool:
                if unit_id)
 
 
-def decisions_for(user) -> list[Decision]:
-    decisions = Decision.objects.select_related("award_form__campaign", "issuing_unit")
-    return [d for d in decisions if can_view_decision(user, d)]
-
-
 def decision_for(user, pk: int) -> Decision | None:
     decision = (Decision.objects.select_related("award_form__campaign", "issuing_unit__parent")
                 .filter(pk=pk).first())

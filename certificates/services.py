@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
-from dossiers.models import AwardForm, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role
+from dossiers.models import AwardForm, EventKind, Membership, Nominee, NomineeKind, Outcome, Role
 from dossiers.rules import is_admin, roles_at
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import clean_line, in_official_language
+from dossiers.text import clean_line, in_official_language, place_of
 from outbox import enqueue
 
 from .audit import chain_certificates
@@ -21,18 +21,6 @@ log = logging.getLogger("khenthuong.certificates")
 GLOBAL_REGISTER = "global"
 RENDER_KIND = "certificates.render"  # outbox: render and sign a decision's PDFs
 ISSUER_ROLES = {Role.CHAIRMAN, Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.ADMIN}
-
-
-def place_of(unit) -> str:
-    """The place name printed before the date (Nghị định 30/2020): the province of the unit."""
-    top = unit
-    while top.parent_id:
-        top = top.parent
-    name = top.name
-    for marker in ("tỉnh ", "thành phố ", "Tỉnh ", "Thành phố "):
-        if marker in name:
-            return name.split(marker, 1)[1].strip()
-    return name
 
 
 @in_official_language
@@ -91,7 +79,7 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
         if dossier.award_form_id != award_form.pk:
             problems.append(_("%(name)s được đề nghị “%(form)s”, không phải “%(this)s”.")
                             % {"name": nominee.name, "form": dossier.award_form.name, "this": award_form.name})
-        elif dossier.status != DossierStatus.DECIDED or nominee.outcome != Outcome.AWARDED:
+        elif not dossier.is_decided or nominee.outcome != Outcome.AWARDED:
             problems.append(_("%(name)s chưa được quyết định khen thưởng (hồ sơ #%(pk)s: %(status)s).")
                             % {"name": nominee.name, "pk": dossier.pk, "status": dossier.get_status_display()})
         elif nominee.pk in taken:

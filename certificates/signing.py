@@ -21,11 +21,10 @@ DEMO_SUBJECT = "Khen thuong - chu ky so thu nghiem (demo)"
 
 
 def signing_paths() -> tuple[Path, Path]:
-    key = getattr(settings, "CERTIFICATES_SIGNING_KEY", None)
-    cert = getattr(settings, "CERTIFICATES_SIGNING_CERT", None)
+    key, cert = settings.CERTIFICATES_SIGNING_KEY, settings.CERTIFICATES_SIGNING_CERT
     if key and cert:
         return Path(key), Path(cert)
-    folder = Path(getattr(settings, "CERTIFICATES_SIGNING_DIR", settings.VAR_DIR / "signing"))
+    folder = Path(settings.CERTIFICATES_SIGNING_DIR)
     return folder / "demo-key.pem", folder / "demo-cert.pem"
 
 
@@ -58,8 +57,8 @@ def generate_identity(key_path: Path, cert_path: Path, *, common_name: str = DEM
 
 def ensure_identity() -> tuple[Path, Path]:
     key_path, cert_path = signing_paths()
-    configured = getattr(settings, "CERTIFICATES_SIGNING_KEY", None) and getattr(settings, "CERTIFICATES_SIGNING_CERT", None)
-    if not configured and not getattr(settings, "CERTIFICATES_DEMO_IDENTITY", settings.DEBUG):
+    configured = settings.CERTIFICATES_SIGNING_KEY and settings.CERTIFICATES_SIGNING_CERT
+    if not configured and not settings.CERTIFICATES_DEMO_IDENTITY:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("No signing key configured (CERTIFICATES_SIGNING_KEY / CERTIFICATES_SIGNING_CERT) "

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -186,8 +187,25 @@ class ServiceRatingAdmin(ReadOnlyAdmin):
     list_display = ["dossier", "score", "created_at"]
 
 
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_working", "note"]
+
+    def clean_date(self):
+        from . import calendar
+        from .errors import InvalidInput
+
+        day = self.cleaned_data["date"]
+        try:
+            return calendar.check_date(day)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    form = CalendarDayForm
     list_display = ["date", "is_working", "note"]
     date_hierarchy = "date"
 

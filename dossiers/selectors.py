@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from .models import (
@@ -213,6 +214,71 @@ def checklist(dossier: Dossier, *, return_request: ReturnRequest | None = None) 
         steps.append(ChecklistStep(step=step, rows=rows, problems=dossier.step_problems(step),
                                    is_current=step == current, is_done=index < current_index))
     return steps
+
+
+@dataclass
+class ReturnItem:
+    """One item of a return request (phiếu yêu cầu bổ sung) and how the unit answered it: a new
+    version of the document uploaded after the return, or a written reply, or nothing yet."""
+
+    index: int
+    text: str
+    document_type: object | None
+    nominee: Nominee | None
+    reply: str
+    old_document: Document | None  # the version the reviewer returned
+    new_document: Document | None  # the newest version uploaded after the return
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.reply or self.new_document)
+
+    @property
+    def label(self) -> str:
+        if self.document_type is None:
+            return str(_("Yêu cầu chung"))
+        name = self.document_type.name
+        return f"{name} — {self.nominee.name}" if self.nominee else name
+
+
+def return_items(dossier: Dossier, request: ReturnRequest) -> list[ReturnItem]:
+    """Each returned item with the unit's reply and the document versions before and after the return
+    (a reason about a document type in general is answered by a new version of any copy of it)."""
+    from .models import DocumentType
+
+    reasons = list(request.reasons or [])
+    codes = {r.get("document_type") for r in reasons if r.get("document_type")}
+    types = {t.code: t for t in DocumentType.objects.filter(code__in=codes)}
+    nominees = {n.pk: n for n in dossier.nominees.select_related("person", "unit")}
+    documents = list(dossier.documents.filter(document_type__code__in=codes)
+                     .select_related("document_type", "uploaded_by").order_by("uploaded_at", "version", "pk"))
+    until = request.resolved_at
+    items = []
+    for index, reason in enumerate(reasons):
+        code, nominee_id = reason.get("document_type"), reason.get("nominee")
+        matching = [d for d in documents if d.document_type.code == code
+                    and (nominee_id is None or d.nominee_id == nominee_id)]
+        before = [d for d in matching if d.uploaded_at <= request.created_at]
+        after = [d for d in matching if d.uploaded_at > request.created_at and (until is None or d.uploaded_at <= until)]
+        items.append(ReturnItem(index=index, text=reason.get("text", ""), document_type=types.get(code),
+                                nominee=nominees.get(nominee_id), reply=(request.replies or {}).get(str(index), ""),
+                                old_document=before[-1] if before else None,
+                                new_document=after[-1] if after else None))
+    return items
+
+
+def nominee_changes(dossier: Dossier, request: ReturnRequest) -> list[DossierEvent]:
+    """Nominees the unit added or removed while the dossier was returned."""
+    events = DossierEvent.objects.filter(dossier=dossier, kind="nominee", created_at__gt=request.created_at)
+    if request.resolved_at:
+        events = events.filter(created_at__lte=request.resolved_at)
+    return list(events.order_by("created_at", "pk"))
+
+
+def last_answered_return(dossier: Dossier, step) -> ReturnRequest | None:
+    """The latest return from `step` that the unit answered (for the reviewer's next review)."""
+    return (ReturnRequest.objects.filter(dossier=dossier, step=step, resolved_at__isnull=False)
+            .select_related("actor").order_by("-resolved_at").first())
 
 
 def general_reasons(return_request: ReturnRequest | None) -> list[dict]:

@@ -56,6 +56,19 @@ def date_in_range(value: dt.date) -> bool:
     return EARLIEST_DATE <= value <= LATEST_DATE
 
 
+def place_of(unit) -> str:
+    """The place name printed before the date on every legal document (Nghị định 30/2020): the
+    province of the issuing unit ("Lạng Sơn" for any unit under UBND tỉnh Lạng Sơn)."""
+    top = unit
+    while top.parent_id:
+        top = top.parent
+    name = top.name
+    for marker in ("tỉnh ", "thành phố ", "Tỉnh ", "Thành phố "):
+        if marker in name:
+            return name.split(marker, 1)[1].strip()
+    return name
+
+
 def in_official_language(func):
     """Run `func` with Vietnamese active: every gettext inside it (and in templates it renders)
     gives the official text."""

@@ -38,9 +38,7 @@ def check_seen_status(request, dossier) -> None:
     someone else acted first."""
     seen = request.POST.get("seen_status")
     if seen and seen != dossier.status:
-        raise Conflict(_("Hồ sơ vừa được người khác xử lý (trạng thái hiện tại: %(status)s). "
-                         "Trang đã được cập nhật; vui lòng kiểm tra rồi thao tác lại.")
-                       % {"status": dossier.get_status_display()})
+        raise Conflict.moved_on(pks=[dossier.pk], status=dossier.get_status_display())
 
 
 def dossier_context(request, dossier, **overrides) -> dict:
@@ -49,6 +47,10 @@ def dossier_context(request, dossier, **overrides) -> dict:
     return_request = selectors.open_return_request(dossier)
     nominees = describe_nominees(dossier.nominees.select_related("person", "unit"))
     has_rating = _has_rating(dossier)
+    return_items = selectors.return_items(dossier, return_request) if return_request else []
+    posted_replies = overrides.pop("replies_posted", None) or {}
+    for item in return_items:
+        item.draft = posted_replies.get(item.index, item.reply)
     context = {
         "dossier": dossier,
         "task": selectors.open_task(dossier),
@@ -67,6 +69,8 @@ def dossier_context(request, dossier, **overrides) -> dict:
         "nominees": nominees,
         "return_request": return_request,
         "general_reasons": selectors.general_reasons(return_request),
+        "return_items": return_items,
+        "unanswered": sum(1 for item in return_items if not item.answered),
         "checklist": selectors.checklist(dossier, return_request=return_request),
         "documents": selectors.current_documents(dossier),
         "events": _labelled(selectors.timeline(dossier)[:60]),
@@ -159,7 +163,8 @@ def nominee_add(request, pk):
     try:
         nominee = services.nominee_add(dossier=dossier, actor=request.user, **form.service_kwargs())
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, nominee_form=form, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, nominee_form=form,
+                              **error_overrides(exc))
     messages.success(request, _("Đã thêm %(name)s.") % {"name": nominee.name})
     return redirect(dossier_url(dossier, "nominees"))
 
@@ -172,7 +177,7 @@ def nominee_remove(request, pk, nominee_pk):
     try:
         services.nominee_remove(nominee=nominee, actor=request.user)
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, **error_overrides(exc))
     messages.success(request, _("Đã bỏ %(name)s khỏi hồ sơ.") % {"name": nominee.name})
     return redirect(dossier_url(dossier, "nominees"))
 
@@ -219,7 +224,7 @@ def document_upload(request, pk):
 def _upload_refused(request, dossier, exc: DossierError):
     """A refused upload: JSON {"error": ...} for the page's XMLHttpRequest, else the page with the
     message; 400 for a bad file, 503/507 when storage or the virus scanner failed."""
-    status = getattr(exc, "http_status", 400)
+    status = exc.status_code
     if wants_json(request):
         return JsonResponse({"ok": False, "error": str(exc)}, status=status)
     return render_dossier(request, dossier, status=status, **error_overrides(exc))
@@ -274,7 +279,8 @@ def council_record(request, pk):
                                 members_total=form.cleaned_data["members_total"],
                                 members_present=form.cleaned_data["members_present"], votes=form.votes())
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, council_form=form, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, council_form=form,
+                              **error_overrides(exc))
     messages.success(request, _("Đã ghi kết quả họp xét."))
     return redirect(dossier_url(dossier, "council"))
 
@@ -291,7 +297,8 @@ def dossier_rate(request, pk):
         services.dossier_rate(dossier=dossier, actor=request.user, score=form.cleaned_data["score"],
                               comment=form.cleaned_data["comment"])
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, rating_form=form, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, rating_form=form,
+                              **error_overrides(exc))
     messages.success(request, _("Cảm ơn bạn đã đánh giá chất lượng phục vụ."))
     return redirect(dossier_url(dossier))
 

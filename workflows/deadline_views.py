@@ -160,8 +160,12 @@ def calendar_days(request):
         if not error and (len(note) > 255 or "\x00" in note):
             error = _("Ghi chú tối đa 255 ký tự, không chứa ký tự điều khiển.")
         if not error:
-            entry = calendar_day_set(day=day, is_working=request.POST.get("kind") == "working",
-                                     note=note, actor=request.user)
+            try:
+                entry = calendar_day_set(day=day, is_working=request.POST.get("kind") == "working",
+                                         note=note, actor=request.user)
+            except DossierError as exc:
+                error = str(exc)
+        if not error:
             change = CalendarChange.objects.filter(day=entry.date).first()
             messages.success(request, _("Đã cập nhật lịch ngày %(day)s; %(n)s việc được tính lại hạn.")
                              % {"day": day.strftime("%d/%m/%Y"), "n": change.tasks_recomputed if change else 0})

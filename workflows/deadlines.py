@@ -15,26 +15,26 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dossiers import calendar
+from dossiers import calendar, lateness
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import (
     Dossier, EventKind, Membership, ReturnRequest, Role, Unit, local_day_end, local_day_start, steps_where,
 )
 from dossiers.rules import roles_at
 from dossiers.services import lock_dossier, record_event
-from dossiers.text import clean_line, in_official_language
+from dossiers.text import clean_line, in_official_language, place_of
 from outbox import enqueue
 
 from .flows import ACTIVE
 from .models import (
-    REVISION, AlertKind, ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation,
+    AlertKind, ApologyLetter, CalendarChange, DeadlineAlert, DossierTask, LateExplanation,
     NotificationKind,
 )
 from .notifications import members, notify, unit_contacts
@@ -48,11 +48,11 @@ DELIVERY_CHUNK = 200
 
 
 def reminder_days_before() -> int:
-    return int(getattr(settings, "REMINDER_DAYS_BEFORE", 2))
+    return settings.REMINDER_DAYS_BEFORE
 
 
 def late_extension_days() -> int:
-    return int(getattr(settings, "LATE_EXTENSION_DAYS", 3))
+    return settings.LATE_EXTENSION_DAYS
 
 
 def _fmt(moment: dt.datetime) -> str:
@@ -325,7 +325,7 @@ def apology_context(letter: ApologyLetter) -> dict:
     parent = letter.issuing_unit.parent
     return {
         "letter": letter, "dossier": dossier, "task": task, "unit": letter.issuing_unit, "parent": parent,
-        "issued": issued, "place": getattr(settings, "DOCUMENT_PLACE", "Lạng Sơn"),
+        "issued": issued, "place": place_of(letter.issuing_unit),
         "original_due": timezone.localtime(letter.original_due_at),
         "new_due": timezone.localtime(letter.new_due_at),
         "received": timezone.localtime(dossier.submitted_at) if dossier.submitted_at else None,
@@ -358,48 +358,145 @@ def apology_render(letter_id: int) -> ApologyLetter | None:
 
 
 # --- calendar changes ----------------------------------------------------------------------------------
-def deadlines_recompute(*, day: dt.date, was_working: bool, is_working: bool, actor=None, note: str = "") -> int:
-    """Re-stamp the due dates of open, not yet overdue tasks whose span (creation day, due day]
-    contains `day`: the same number of working days, counted on the new calendar. Logged as a
-    CalendarChange and as an event on each dossier concerned. Runs in the calendar service's transaction."""
-    now = timezone.now()
-    delta = int(is_working) - int(was_working)
-    tasks = list(DossierTask.objects.select_for_update(of=("self",))
-                 .filter(status__in=ACTIVE, due_at__gte=max(now, local_day_start(day)),
-                         created__lt=local_day_start(day)).order_by("pk"))
-    changed = []
-    for task in tasks:
-        old_due = task.due_at
-        counted_now = calendar.working_days_between(timezone.localdate(task.created), timezone.localdate(old_due))
-        task.due_at = calendar.due_at(task.created, counted_now - delta)
-        if task.due_at != old_due:
-            changed.append((task, old_due))
-    DossierTask.objects.bulk_update([t for t, _old in changed], ["due_at"], batch_size=1000)
-    for task, old_due in changed:
-        if task.step == REVISION:
+RECOMPUTE_BATCH = 200
+
+
+def expected_due(task: DossierTask, working: calendar.Calendar) -> dt.datetime | None:
+    """The due date `task` has on the calendar `working`: the same number of working days from the
+    same moment as when it was stamped (kept in task.data since stamping recorded it; for older
+    tasks, the step's lead time, the days an appraiser had left, or the unit's revision time)."""
+    days, start = task.data.get("working_days"), task.data.get("counted_from")
+    start = dt.datetime.fromisoformat(start) if start else task.created
+    if days is None:
+        dossier = task.dossier
+        if task.is_revision:
+            days = dossier.award_form.revision_lead_days
+        else:
+            resumed = (ReturnRequest.objects.filter(dossier_id=task.dossier_id, step=task.step,
+                                                    resolved_at__isnull=False, resolved_at__lte=task.created)
+                       .order_by("-resolved_at").first())
+            if resumed and (task.created - resumed.resolved_at).total_seconds() < 60:
+                days = resumed.reviewer_days_left
+            else:
+                days = dossier.step_config(task.step).lead_days
+    return working.due_at(start, int(days))
+
+
+def _restamp(tasks: list[tuple[DossierTask, dt.datetime]], *, actor, comment, data: dict) -> None:
+    """Write new due dates (bulk), the revision request's unit deadline, one event per task on its
+    dossier and a notification to the assignees. The dossier rows are locked by the caller."""
+    DossierTask.objects.bulk_update([t for t, _old in tasks], ["due_at"], batch_size=1000)
+    for task, old_due in tasks:
+        if task.is_revision:
             ReturnRequest.objects.filter(dossier_id=task.dossier_id, resolved_at__isnull=True).update(
                 unit_due_at=task.due_at)
         record_event(dossier=Dossier(pk=task.dossier_id), actor=actor, kind=EventKind.NOTE,
-                     comment=_("Hạn xử lý bước “%(step)s” đổi từ %(old)s sang %(new)s do thay đổi lịch ngày %(day)s.")
-                     % {"step": task.step_label, "old": _fmt(old_due), "new": _fmt(task.due_at),
-                        "day": date_format(day, "d/m/Y")},
-                     data={"deadline": "recomputed", "task": task.pk, "old_due_at": old_due.isoformat(),
-                           "new_due_at": task.due_at.isoformat(), "calendar_day": day.isoformat()})
+                     comment=comment(task, old_due),
+                     data={**data, "task": task.pk, "old_due_at": old_due.isoformat(),
+                           "new_due_at": task.due_at.isoformat()})
         notify(users=assignees(task), dossier=task.dossier_id, kind=NotificationKind.DEADLINE_CHANGE,
                title=_("Hồ sơ #%(pk)s — hạn “%(step)s” đổi sang ngày %(new)s") % {
                    "pk": task.dossier_id, "step": task.step_label, "new": _fmt(task.due_at)})
+
+
+def _lock_in_order(dossier_ids: list[int]):
+    """One lock order everywhere: dossier rows (ascending pk, in batches), then their open tasks."""
+    for i in range(0, len(dossier_ids), RECOMPUTE_BATCH):
+        batch = dossier_ids[i:i + RECOMPUTE_BATCH]
+        list(Dossier.objects.select_for_update(of=("self",)).filter(pk__in=batch).order_by("pk")
+             .values_list("pk", flat=True))
+        yield list(DossierTask.objects.select_for_update(of=("self",))
+                   .filter(dossier_id__in=batch, status__in=ACTIVE, due_at__isnull=False)
+                   .select_related("owner", "dossier__award_form").order_by("dossier_id", "pk"))
+
+
+def deadlines_recompute(*, day: dt.date, was_working: bool, is_working: bool, actor=None, note: str = "") -> int:
+    """Re-stamp the due dates of open, not yet overdue tasks whose span (creation day, due day]
+    contains `day`: the same number of working days, counted on the new calendar. Logged as a
+    CalendarChange and as an event on each dossier concerned. Runs in the calendar service's
+    transaction, which holds the calendar's write lock; locks dossiers then tasks, in batches by
+    ascending dossier id, as every path service does (dossier row first)."""
+    now = timezone.now()
+    delta = int(is_working) - int(was_working)
+    working = calendar.current()  # the new calendar: this transaction changed it
+    window = Q(status__in=ACTIVE, due_at__gte=max(now, local_day_start(day)), created__lt=local_day_start(day))
+    dossier_ids = sorted(set(DossierTask.objects.filter(window, dossier__isnull=False)
+                             .values_list("dossier_id", flat=True)))
+    changed = []
+    for tasks in _lock_in_order(dossier_ids):
+        restamped = []
+        for task in tasks:
+            if not (task.due_at >= max(now, local_day_start(day)) and task.created < local_day_start(day)):
+                continue
+            old_due = task.due_at
+            if task.data.get("working_days") is not None:
+                task.due_at = expected_due(task, working)
+            else:
+                counted_now = working.working_days_between(timezone.localdate(task.created),
+                                                           timezone.localdate(old_due))
+                task.due_at = working.due_at(task.created, counted_now - delta)
+            if task.due_at != old_due:
+                restamped.append((task, old_due))
+        _restamp(restamped, actor=actor, data={"deadline": "recomputed", "calendar_day": day.isoformat()},
+                 comment=lambda task, old: _("Hạn xử lý bước “%(step)s” đổi từ %(old)s sang %(new)s do thay đổi "
+                                             "lịch ngày %(day)s.") % {"step": task.step_label, "old": _fmt(old),
+                                                                      "new": _fmt(task.due_at),
+                                                                      "day": date_format(day, "d/m/Y")})
+        changed += restamped
     CalendarChange.objects.create(day=day, was_working=was_working, is_working=is_working, note=note[:255],
                                   actor=actor if getattr(actor, "pk", None) else None, tasks_recomputed=len(changed))
     log.info("calendar %s: %s -> %s; %s open tasks re-stamped", day, was_working, is_working, len(changed))
     return len(changed)
 
 
+def deadlines_disagreeing(*, now: dt.datetime | None = None) -> list[tuple[DossierTask, dt.datetime]]:
+    """Open tasks whose due date is not what the calendar gives now, with the right one; tasks
+    whose stored and right due dates are both past are left alone (their alerts went out)."""
+    now = now or timezone.now()
+    working = calendar.current()
+    wrong = []
+    for task in (DossierTask.objects.filter(status__in=ACTIVE, due_at__isnull=False, dossier__isnull=False)
+                 .select_related("dossier__award_form").order_by("dossier_id", "pk").iterator(chunk_size=500)):
+        right = expected_due(task, working)
+        if right != task.due_at and max(right, task.due_at) >= now:
+            wrong.append((task, right))
+    return wrong
+
+
+def deadlines_repair(*, apply: bool = False, actor=None, now: dt.datetime | None = None) -> list[dict]:
+    """Find (and with apply=True re-stamp) every open task whose due date disagrees with the
+    calendar. Returns one row per task: dossier, task, step, stored and right due dates."""
+    def run():
+        found = deadlines_disagreeing(now=now)
+        rows = [{"dossier": t.dossier_id, "task": t.pk, "step": t.step_label, "stored": t.due_at, "right": right}
+                for t, right in found]
+        if not apply or not found:
+            return rows
+        right_by_task = {t.pk: right for t, right in found}
+        for tasks in _lock_in_order(sorted({t.dossier_id for t, _right in found})):
+            restamped = []
+            for task in tasks:
+                if task.pk in right_by_task and task.due_at != right_by_task[task.pk]:
+                    old_due, task.due_at = task.due_at, right_by_task[task.pk]
+                    restamped.append((task, old_due))
+            _restamp(restamped, actor=actor, data={"deadline": "repaired"},
+                     comment=lambda task, old: _("Hạn xử lý bước “%(step)s” được sửa từ %(old)s thành %(new)s cho "
+                                                 "đúng lịch làm việc.") % {"step": task.step_label, "old": _fmt(old),
+                                                                          "new": _fmt(task.due_at)})
+        return rows
+
+    if not apply:
+        return run()
+    from dossiers.services.common import retry_on_deadlock
+
+    return retry_on_deadlock(run)
+
+
 # --- selectors ---------------------------------------------------------------------------------------------
 def late_tasks(*, now: dt.datetime | None = None):
     """Steps finished after their due date, or still open past it ("late" is computed, never stored)."""
     now = now or timezone.now()
-    return DossierTask.objects.filter(due_at__isnull=False, flow_task_type="HUMAN").filter(
-        Q(finished__isnull=False, finished__gt=F("due_at")) | Q(status__in=ACTIVE, due_at__lt=now))
+    return DossierTask.objects.filter(due_at__isnull=False, flow_task_type="HUMAN").filter(lateness.late_q(now))
 
 
 def late_step_statistics(*, now: dt.datetime | None = None, campaign=None) -> dict:
@@ -415,14 +512,15 @@ def late_step_statistics(*, now: dt.datetime | None = None, campaign=None) -> di
         late=Count("pk"), explained=Count("pk", filter=Q(explained)),
         administration=Count("pk", filter=administration),
         administration_explained=Count("pk", filter=Q(explained) & administration))
-    finished = tasks.filter(finished__isnull=False).aggregate(
-        total=Count("pk"), on_time=Count("pk", filter=Q(finished__lte=F("due_at"))))
+    finished = tasks.aggregate(
+        total=Count("pk", filter=Q(finished__isnull=False)), on_time=Count("pk", filter=lateness.on_time_q()),
+        judged=Count("pk", filter=lateness.judged_q(now)))
     return {
         "late": counts["late"], "explained": counts["explained"], "unexplained": counts["late"] - counts["explained"],
         "administration_late": counts["administration"],
         "administration_unexplained": counts["administration"] - counts["administration_explained"],
         "finished": finished["total"], "finished_on_time": finished["on_time"],
-        "on_time_rate": (100.0 * finished["on_time"] / finished["total"]) if finished["total"] else None,
+        "on_time_rate": lateness.on_time_rate(finished["on_time"], finished["judged"]),
         "apologies": ApologyLetter.objects.filter(task__in=late).count(),
     }
 

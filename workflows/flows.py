@@ -45,14 +45,15 @@ class StepActivation(ViewActivation):
         task = flow_task.flow_class.task_class(process=process, flow_task=flow_task, token=token, data=data or {})
         task.flow_task_type = flow_task.task_type
         task.dossier = dossier
-        step = flow_task.dossier_step
-        if step == REVISION:
-            task.step, task.unit_id, task.role = REVISION, dossier.unit_id, Role.UNIT_OFFICER
-            task.due_at = prev_activation.next_due_at
-        else:
-            config = dossier.step_config(step)
-            task.step, task.unit_id, task.role = step, config.acting_unit_id, config.role
-            task.due_at = prev_activation.next_due_at or calendar.due_at(timezone.now(), config.lead_days)
+        now = timezone.now()
+        working = calendar.current()
+        task.step, task.unit_id, task.role, task.due_at = flow_task.assignment(
+            dossier, due_at=prev_activation.next_due_at, working=working, now=now)
+        if task.due_at is not None:
+            # What the due date counts (working days after the local day of `now`), so a calendar
+            # change or `manage.py deadlines_repair` can count it again on another calendar.
+            days = working.working_days_between(timezone.localdate(now), timezone.localdate(task.due_at))
+            task.data = {**task.data, "working_days": days, "counted_from": now.isoformat()}
         task.save()
         task.previous.add(prev_activation.task)
         return cls(task, dossier=dossier)
@@ -87,6 +88,23 @@ class StepTask(flow.View):
     def __init__(self, step, **kwargs):
         super().__init__(open_dossier_page, **kwargs)
         self.dossier_step = step
+
+    def assignment(self, dossier, *, due_at, working, now) -> tuple:
+        """(step, acting unit, role, due date) of this node's task for `dossier`: the configured
+        step's; due after its lead days on the `working` calendar unless the service gave a date
+        (a resumed step)."""
+        config = dossier.step_config(self.dossier_step)
+        return (self.dossier_step, config.acting_unit_id, config.role, due_at or working.due_at(now, config.lead_days))
+
+
+class RevisionTask(StepTask):
+    """The unit's revision of a returned dossier, due when the return request says."""
+
+    def __init__(self, **kwargs):
+        super().__init__(REVISION, **kwargs)
+
+    def assignment(self, dossier, *, due_at, working, now) -> tuple:
+        return REVISION, dossier.unit_id, Role.UNIT_OFFICER, due_at
 
     def _outgoing(self):
         for node in self.flow_class.instance.route_nodes():
@@ -129,7 +147,7 @@ class DossierFlow(flow.Flow):
     appraisal = StepTask(Step.APPRAISAL)
     home_affairs = StepTask(Step.HOME_AFFAIRS)
     decision = StepTask(Step.DECISION)
-    revision = StepTask(REVISION)
+    revision = RevisionTask()
     end = flow.End()
 
     ROUTES = {

@@ -7,17 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import AbstractTask, Process
 from viewflow.workflow.status import STATUS
 
-from dossiers.models import Dossier, Role, Step, Unit, kind_of
+from dossiers.models import REVISION, Dossier, Role, Unit, kind_of, step_label  # noqa: F401 (REVISION re-exported)
 
 OPEN_STATUSES = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
-REVISION = "revision"  # the unit's work after a return; not a Step of the path
-
-
-def step_label(step: str) -> str:
-    """The label of a task's step: a Step of the path, or the unit's revision after a return."""
-    if step == REVISION:
-        return str(_("Bổ sung, hoàn thiện hồ sơ"))
-    return Step(step).label if step else ""
 
 
 class DossierProcess(Process):
@@ -62,6 +54,11 @@ class DossierTask(AbstractTask):
     def kind(self):
         """The capabilities of this task's step (None for the unit's revision after a return)."""
         return None if self.step in ("", REVISION) else kind_of(self.step)
+
+    @property
+    def is_revision(self) -> bool:
+        """The unit's work on a returned dossier (its due date is the return request's)."""
+        return self.step == REVISION
 
     @property
     def is_review(self) -> bool:

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -24,11 +24,8 @@ User = get_user_model()
 
 
 def dossier_link(dossier_id: int) -> str:
-    """The dossier page (built by the web layer as `dossiers:detail`); the plain path until it exists."""
-    try:
-        return reverse("dossiers:detail", args=[dossier_id])
-    except NoReverseMatch:
-        return f"/dossiers/{dossier_id}/"
+    """The dossier page."""
+    return reverse("dossiers:detail", args=[dossier_id])
 
 
 def members(unit_id: int, roles: Iterable[str]) -> list:

@@ -8,9 +8,11 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from dossiers import lateness
 from dossiers import selectors as dossier_selectors
 from dossiers.models import (
-    Campaign, Dossier, DossierStatus, Membership, Role, ServiceRating, Step, Unit,
+    Campaign, DossierStatus, Membership, ReturnRequest, Role, ServiceRating, Step, Unit, step_label,
+    steps_where,
 )
 
 from .flows import ACTIVE
@@ -89,7 +91,7 @@ def inbox_count(user) -> int:
 def awaiting_decision(user):
     """Dossiers whose open task is the decision, at a unit where the user may sign."""
     pairs = [(u, r) for u, r in user_pairs(user) if r == Role.CHAIRMAN]
-    tasks = inbox(user).filter(step=Step.DECISION).filter(_pairs_q(pairs))
+    tasks = inbox(user).filter(step__in=steps_where(lambda kind: kind.is_decision)).filter(_pairs_q(pairs))
     return [task.dossier for task in tasks]
 
 
@@ -113,6 +115,8 @@ class Dashboard:
     satisfaction_rate: float | None  # percent of ratings 4 or 5
     rating_average: float | None
     rating_histogram: list  # (score, count)
+    resubmissions: int = 0  # returned dossiers the units sent back
+    late_resubmissions: int = 0  # of which after the supplement deadline
 
 
 def _days(value) -> float:
@@ -134,25 +138,28 @@ def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
     tasks = DossierTask.objects.filter(dossier__in=dossiers, flow_task_type="HUMAN")
     open_tasks = tasks.filter(status__in=ACTIVE)
     finished = tasks.filter(status=STATUS.DONE, finished__isnull=False)
-    timing = finished.filter(due_at__isnull=False).aggregate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(finished__lte=F("due_at"))))
+    timing = tasks.filter(due_at__isnull=False).aggregate(
+        n=Count("pk", filter=Q(status=STATUS.DONE, finished__isnull=False)),
+        on_time=Count("pk", filter=lateness.on_time_q()), judged=Count("pk", filter=lateness.judged_q(now)))
     duration = ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())
     per_step = {row["step"]: row for row in
                 finished.values("step").annotate(n=Count("pk"), avg=Avg(duration)).order_by()}
-    labels = {s.value: s.label for s in Step} | {REVISION: DossierTask(step=REVISION).step_label}
-    step_days = [(labels.get(step, step), _days(per_step[step]["avg"]), per_step[step]["n"])
+    step_days = [(step_label(step), _days(per_step[step]["avg"]), per_step[step]["n"])
                  for step in [s.value for s in Step] + [REVISION] if step in per_step]
+    resubmitted = ReturnRequest.objects.filter(dossier__in=dossiers, resolved_at__isnull=False).aggregate(
+        n=Count("pk"), late=Count("pk", filter=Q(late=True)))
     ratings = ServiceRating.objects.filter(dossier__in=dossiers)
     rating_stats = ratings.aggregate(n=Count("pk"), avg=Avg("score"), happy=Count("pk", filter=Q(score__gte=4)))
     histogram = dict(ratings.values_list("score").annotate(n=Count("pk")).values_list("score", "n"))
     return Dashboard(
         by_status=by_status, total=sum(counts.values()), open_tasks=open_tasks.count(),
         due_soon=open_tasks.filter(due_at__gte=now, due_at__lte=now + DUE_SOON).count(),
-        overdue=open_tasks.filter(due_at__lt=now).count(),
-        on_time_rate=(100.0 * timing["on_time"] / timing["n"]) if timing["n"] else None,
+        overdue=open_tasks.filter(lateness.overdue_q(now)).count(),
+        on_time_rate=lateness.on_time_rate(timing["on_time"], timing["judged"]),
         finished_tasks=timing["n"],
         step_days=step_days, rating_count=rating_stats["n"],
         satisfaction_rate=(100.0 * rating_stats["happy"] / rating_stats["n"]) if rating_stats["n"] else None,
         rating_average=rating_stats["avg"],
         rating_histogram=[(score, histogram.get(score, 0)) for score in range(5, 0, -1)],
+        resubmissions=resubmitted["n"], late_resubmissions=resubmitted["late"],
     )

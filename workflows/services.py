@@ -22,7 +22,9 @@ from dossiers.models import (
 from dossiers import policy
 from dossiers.policy import Action, may_open_dossier, require
 from dossiers.rules import can_act
+from dossiers.selectors import return_items
 from dossiers.services import lock_dossier, record_event
+from dossiers.services.returns import unanswered_items_message
 from dossiers.text import clean_line, clean_text
 
 from . import deadlines
@@ -172,14 +174,24 @@ def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossi
     return dossier
 
 
-def dossier_review(*, dossier: Dossier, actor, action: str, reasons: list, comment: str = "") -> str:
+def dossier_review(*, dossier: Dossier, actor, action: str, reasons: list, comment: str = "",
+                   verdicts: dict[int, str] | None = None) -> str:
     """The reviewer's verdict from the review page: "approve" (forward), "return" (with the
     per-document and general reasons) or "reject" (the comment is the reason). Approving is refused
     while a document is marked for return, and at the decision step (decided on the signing page).
+    With `verdicts` ({document pk: "ok" | "return"}, from the page, where nothing is pre-selected)
+    approving also needs a verdict chosen for every current document.
     Returns the verdict carried out."""
     if action == "approve":
         if policy.possible(dossier, Action.DECIDE):
             raise InvalidInput(_("Hồ sơ chờ quyết định được duyệt ở trang “Ký quyết định”."))
+        if verdicts is not None:
+            unjudged = [_document_label(d) for d in dossier.documents.filter(is_current=True).select_related(
+                "document_type", "nominee__person", "nominee__unit").order_by("document_type__name", "nominee_id")
+                if verdicts.get(d.pk) not in ("ok", "return")]
+            if unjudged:
+                raise MissingRequirements([_("Chưa chọn “Đạt” hoặc “Trả lại” cho “%(doc)s”.") % {"doc": label}
+                                           for label in unjudged])
         if reasons:
             raise InvalidInput(_("Có thành phần được đánh dấu “trả lại”: hãy bấm “Trả lại để bổ sung”, "
                                  "hoặc chuyển chúng về “đạt” trước khi chuyển tiếp."))
@@ -191,6 +203,11 @@ def dossier_review(*, dossier: Dossier, actor, action: str, reasons: list, comme
     else:
         raise InvalidInput(_("Thao tác không hợp lệ."))
     return action
+
+
+def _document_label(document) -> str:
+    name = document.document_type.name
+    return f"{name} — {document.nominee.name}" if document.nominee_id else name
 
 
 def _clean_reasons(reasons) -> list[dict]:
@@ -239,15 +256,24 @@ def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     dossier = lock_dossier(dossier)
     require(actor, dossier, Action.RESUBMIT, not_now=_("Hồ sơ không ở trạng thái chờ bổ sung."))
     task = _open_task(dossier)
-    request = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).first()
+    request = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).order_by("-created_at").first()
+    now = timezone.now()
+    late = False
+    if request:
+        # every returned item answered: a new version of its document, or the unit's written reply
+        unanswered = unanswered_items_message(return_items(dossier, request))
+        if unanswered:
+            raise MissingRequirements(unanswered)
+        late = bool(request.unit_due_at and now > request.unit_due_at)
     before = _fire(dossier, dossier.resubmit, missing=dossier.unit_problems)
     resume_due_at = None
     if request:
-        ReturnRequest.objects.filter(pk=request.pk).update(resolved_at=timezone.now())
-        resume_due_at = calendar.due_at(timezone.now(), request.reviewer_days_left)
+        ReturnRequest.objects.filter(pk=request.pk).update(resolved_at=now, late=late)
+        resume_due_at = calendar.due_at(now, request.reviewer_days_left)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
-                 to_status=dossier.status, comment=comment,
-                 data={"step": REVISION, "return_request": request.pk if request else None})
+                 to_status=dossier.status,
+                 comment=comment if not late else " ".join(filter(None, [_("Gửi lại quá hạn bổ sung."), comment])),
+                 data={"step": REVISION, "return_request": request.pk if request else None, "late": late})
     _complete_task(task, dossier, actor, "resubmitted", next_due_at=resume_due_at)
     deadlines.supplement_received(dossier=dossier)
     return dossier

@@ -11,7 +11,7 @@ from outbox import handler
 
 from . import deadlines, notifications
 
-SCAN_MINUTES = getattr(settings, "DEADLINE_SCAN_MINUTES", 5)
+SCAN_MINUTES = settings.DEADLINE_SCAN_MINUTES
 
 
 @db_periodic_task(crontab(minute=f"*/{SCAN_MINUTES}"), retries=0)

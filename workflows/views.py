@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
-from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, Role, Unit
+from dossiers import services as dossier_services
+from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, Unit
 from dossiers.policy import Action, may, may_open_review, possible
 from dossiers.rules import can_view_dossier
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
@@ -103,7 +103,7 @@ def complete_steps(request, pk):
     except DossierError as exc:
         if done:
             messages.success(request, _("Đã hoàn thành: %(steps)s.") % {"steps": ", ".join(done)})
-        return render_dossier(request, dossier, status=400, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, **error_overrides(exc))
     if possible(dossier, Action.SUBMIT):
         messages.success(request, _("Hồ sơ đã đủ thành phần và được trình thủ trưởng đơn vị ký gửi."))
     else:
@@ -119,7 +119,7 @@ def _path_action(request, pk, act, success: str, **keep):
         check_seen_status(request, dossier)
         act(dossier)
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, **keep, **error_overrides(exc))
+        return render_dossier(request, dossier, status=exc.status_code, **keep, **error_overrides(exc))
     messages.success(request, success)
     return redirect(dossier_url(dossier))
 
@@ -136,10 +136,31 @@ def dossier_submit(request, pk):
 @login_required
 @require_POST
 def dossier_resubmit(request, pk):
+    """The unit's written replies to returned items (reply_<n>) are saved first, whatever happens
+    next; "save" stops there, otherwise the dossier is sent back (refused while an item is unanswered)."""
+    dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
     comment = request.POST.get("comment", "")
-    return _path_action(request, pk, lambda d: services.dossier_resubmit(dossier=d, actor=request.user,
-                                                                        comment=comment),
-                        _("Đã gửi lại hồ sơ đã bổ sung."))
+    replies = {int(key[6:]): value for key, value in request.POST.items()
+               if key.startswith("reply_") and key[6:].isdigit() and len(key) < 12}
+    try:
+        check_seen_status(request, dossier)
+        if replies:
+            dossier_services.return_reply(dossier=dossier, actor=request.user, replies=replies)
+        if request.POST.get("action") == "save":
+            messages.success(request, _("Đã lưu ý kiến của đơn vị."))
+            return redirect(dossier_url(dossier))
+        request_pk = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).values_list(
+            "pk", flat=True).first()
+        services.dossier_resubmit(dossier=dossier, actor=request.user, comment=comment)
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=400, replies_posted=replies, resubmit_comment=comment,
+                              **error_overrides(exc))
+    if ReturnRequest.objects.filter(pk=request_pk, late=True).exists():
+        messages.warning(request, _("Đã gửi lại hồ sơ đã bổ sung, sau hạn bổ sung: lần gửi này được ghi nhận là "
+                                    "quá hạn."))
+    else:
+        messages.success(request, _("Đã gửi lại hồ sơ đã bổ sung."))
+    return redirect(dossier_url(dossier))
 
 
 @login_required
@@ -176,7 +197,7 @@ def _forward_selected(request, filters):
     ids = sorted(_ints(request.POST.getlist("dossier")))
     if not ids:
         return _render_inbox(request, filters, status=400, error=_("Hãy chọn ít nhất một hồ sơ để chuyển tiếp."))
-    forwarded, failures = [], []
+    forwarded, failures, codes = [], [], set()
     found = {d.pk: d for d in Dossier.objects.filter(pk__in=ids).select_related("campaign", "award_form", "unit")}
     for pk in ids:
         dossier = found.get(pk)
@@ -195,11 +216,12 @@ def _forward_selected(request, filters):
             failures.append((dossier, _("Bạn không xử lý hồ sơ này ở bước hiện tại.")))
         except DossierError as exc:
             failures.append((dossier, str(exc)))
+            codes.add(exc.status_code)
     for dossier, _step in forwarded:
         dossier.refresh_from_db()
     return render(request, "workflows/forwarded.html",
                   {"forwarded": forwarded, "failures": failures, "now": timezone.now()},
-                  status=200 if forwarded else 400)
+                  status=200 if forwarded else (409 if codes == {409} else 400))
 
 
 @login_required
@@ -213,7 +235,7 @@ def review(request, pk):
             try:  # someone else moved it on meanwhile: say so, keep what was typed
                 check_seen_status(request, dossier)
             except DossierError as exc:
-                return _render_review(request, dossier, documents, status=409, posted=request.POST,
+                return _render_review(request, dossier, documents, status=exc.status_code, posted=request.POST,
                                       **error_overrides(exc))
             messages.error(request, NotPermitted().message)    # may see the dossier, may not act on it
         return redirect(dossier_url(dossier))
@@ -225,7 +247,8 @@ def review(request, pk):
         check_seen_status(request, dossier)
         verdict = services.dossier_review(dossier=dossier, actor=request.user, action=action,
                                           reasons=_reasons_from(posted, documents),
-                                          comment=posted.get("comment", ""))
+                                          comment=posted.get("comment", ""),
+                                          verdicts={d.pk: posted.get(f"verdict_{d.pk}", "") for d in documents})
         messages.success(request, {
             "approve": _("Đã chuyển tiếp hồ sơ #%(pk)s."),
             "return": _("Đã trả lại hồ sơ #%(pk)s để đơn vị bổ sung."),
@@ -233,7 +256,8 @@ def review(request, pk):
         }[verdict] % {"pk": dossier.pk})
     except DossierError as exc:
         dossier.refresh_from_db()
-        return _render_review(request, dossier, documents, status=400, posted=posted, **error_overrides(exc))
+        return _render_review(request, dossier, documents, status=exc.status_code, posted=posted,
+                              **error_overrides(exc))
     return redirect("workflows:inbox")
 
 
@@ -259,9 +283,24 @@ def _doc_label(document) -> str:
 
 def _render_review(request, dossier, documents, *, status=200, posted=None, **extra):
     posted = posted or {}
-    rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", "ok"),
-             "reason": posted.get(f"reason_{d.pk}", "")} for d in documents]
+    # nothing pre-selected: the reviewer chooses "Đạt" or "Trả lại" for each document
+    rows = [{"document": d, "label": _doc_label(d), "verdict": posted.get(f"verdict_{d.pk}", ""),
+             "reason": posted.get(f"reason_{d.pk}", ""), "earlier": []} for d in documents]
+    # the review after a return: per item the earlier reason, the unit's reply, what changed
+    earlier = dossier_selectors.last_answered_return(dossier, dossier.current_step) if dossier.current_step else None
+    earlier_items, changes = [], []
+    if earlier:
+        earlier_items = dossier_selectors.return_items(dossier, earlier)
+        changes = dossier_selectors.nominee_changes(dossier, earlier)
+        for item in earlier_items:
+            matched = [row for row in rows if item.document_type is not None
+                       and row["document"].document_type_id == item.document_type.pk
+                       and (item.nominee is None or row["document"].nominee_id == item.nominee.pk)]
+            for row in matched:
+                row["earlier"].append(item)
     context = {"dossier": dossier, "rows": rows, "at_decision": possible(dossier, Action.DECIDE),
+               "earlier_return": earlier, "earlier_items": earlier_items,
+               "nominee_changes": changes,
                "can_act_now": may_open_review(request.user, dossier), "nominees": describe_nominees(dossier.nominees.select_related("person", "unit")),
                "posted": posted, "general_reason": posted.get("general_reason", ""),
                "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),
@@ -271,16 +310,10 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
 
 
 def _criteria_html(request, dossier) -> str:
-    """The criteria engineer's appraisal panel, when that app and its template exist. Its failure
-    must not take the review page down: it is logged, and the page says the panel is missing."""
-    try:
-        import dossiers.criteria  # noqa: F401
-    except ImportError:
-        return ""
+    """The criteria appraisal panel. Its failure must not take the review page down: it is logged, and
+    the page says the panel is missing."""
     try:
         return render_to_string("criteria/_evaluation.html", {"dossier": dossier}, request=request)
-    except TemplateDoesNotExist:
-        return ""
     except Exception:
         log.exception("criteria panel failed for dossier %s", dossier.pk)
         return format_html('<section class="card" id="criteria-unavailable"><div class="alert alert-error" '
@@ -308,9 +341,9 @@ def decisions(request):
     try:
         gone = sorted(chosen_ids - {d.pk for d in awaiting})
         if gone:
-            raise Conflict(_("Hồ sơ %(ids)s vừa được người khác xử lý và không còn chờ quyết định. "
-                             "Trang đã được cập nhật; vui lòng kiểm tra rồi ký lại.")
-                           % {"ids": ", ".join(f"#{pk}" for pk in gone)})
+            now = dict(Dossier.objects.filter(pk__in=gone).values_list("pk", "status"))
+            raise Conflict.moved_on(pks=gone, status=", ".join(
+                str(DossierStatus(now[pk]).label) for pk in gone if pk in now) or "—")
         if not chosen:
             raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
         signed_on = _parse_date(posted.get("signed_on", ""))
@@ -320,7 +353,7 @@ def decisions(request):
         decision = services.decision_sign(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
                                   signed_on=signed_on)
     except DossierError as exc:
-        return _render_decisions(request, awaiting, status=400, posted=posted, **error_overrides(exc))
+        return _render_decisions(request, awaiting, status=exc.status_code, posted=posted, **error_overrides(exc))
     messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
     if decision is not None:  # None: nobody was awarded, no Quyết định to show
         return redirect("certificates:decision", decision.pk)

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import (
-    Dossier, DossierStatus, Nominee, NomineeKind, Outcome, Step, UnitLevel,
+    REVISION, Dossier, DossierStatus, Nominee, NomineeKind, Outcome, Step, UnitLevel, step_label,
 )
+from dossiers import lateness
 
 from .models import Evaluation, MetricImport
 
@@ -93,38 +94,35 @@ def by_status_and_level(campaign, user=None) -> dict:
 
 
 def step_timeliness(campaign, user=None, *, now=None) -> dict:
-    """Per step and per acting unit: tasks finished, on time (finished by the due date; open tasks
-    already past due count as late), average processing days (calendar days, created → finished)."""
-    from workflows.models import DossierTask
-
+    """Per step and per acting unit: tasks judged, on time (dossiers.lateness: finished by the due
+    date; open tasks already past due count as late), average processing days (calendar days,
+    created → finished)."""
     now = now or timezone.now()
-    tasks = (DossierTask.objects.filter(dossier__in=campaign_dossiers(campaign, user), flow_task_type="HUMAN").exclude(step="")
-             .select_related("unit").values("step", "unit_id", "unit__name", "created", "finished", "due_at"))
+    tasks = (lateness.task_rows().filter(dossier__in=campaign_dossiers(campaign, user), flow_task_type="HUMAN")
+             .exclude(step="").annotate(**lateness.flags(now))
+             .values("step", "unit_id", "unit__name", "created", "finished", "is_late", "is_on_time"))
     per_step: dict[str, dict] = {}
     per_unit: dict[int, dict] = {}
     for task in tasks:
-        finished, due = task["finished"], task["due_at"]
-        late = (finished is not None and due is not None and finished > due) or \
-               (finished is None and due is not None and now > due)
-        judged = finished is not None or late
+        finished, late, on_time = task["finished"], task["is_late"], task["is_on_time"]
         days = (finished - task["created"]).total_seconds() / 86400 if finished else None
         for bucket, key, label in ((per_step, task["step"], None), (per_unit, task["unit_id"], task["unit__name"])):
             entry = bucket.setdefault(key, {"label": label, "judged": 0, "on_time": 0, "days": [], "open": 0})
-            entry["judged"] += 1 if judged else 0
-            entry["on_time"] += 1 if judged and not late else 0
+            entry["judged"] += 1 if (late or on_time) else 0
+            entry["on_time"] += 1 if on_time else 0
             entry["open"] += 1 if finished is None else 0
             if days is not None:
                 entry["days"].append(days)
 
     def finish(entry):
-        entry["rate"] = round(100 * entry["on_time"] / entry["judged"], 1) if entry["judged"] else None
+        rate = lateness.on_time_rate(entry["on_time"], entry["judged"])
+        entry["rate"] = round(rate, 1) if rate is not None else None
         entry["avg_days"] = round(sum(entry["days"]) / len(entry["days"]), 4) if entry["days"] else None
         entry["done"] = len(entry["days"])
         return entry
 
-    step_labels = {s.value: s.label for s in Step} | {"revision": _("Bổ sung, hoàn thiện hồ sơ")}
-    order = [s.value for s in Step] + ["revision"]
-    steps = [finish({**per_step[key], "label": str(step_labels.get(key, key)), "code": key})
+    order = [s.value for s in Step] + [REVISION]
+    steps = [finish({**per_step[key], "label": str(step_label(key)), "code": key})
              for key in order if key in per_step]
     units = sorted((finish(entry) for entry in per_unit.values() if entry["label"]),
                    key=lambda e: (-(e["avg_days"] or 0), e["label"]))

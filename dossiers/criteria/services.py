@@ -294,17 +294,6 @@ def related_unit_ids(unit: Unit) -> set[int]:
     return ids
 
 
-def dossier_link(dossier_id: int) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    for name in ("dossiers:detail", "dossiers:dossier_detail", "dossiers:dossier"):
-        try:
-            return reverse(name, args=[dossier_id])
-        except NoReverseMatch:
-            continue
-    return reverse("criteria:dossier", args=[dossier_id])
-
-
 def nominee_checks(*, dossier: Dossier, nominee: Nominee, actor=None) -> list[NomineeWarning]:
     """Called by dossiers.services.nominee_add inside its transaction, after the nominee row exists.
     Refuses (rolling the addition back) a nominee under a pending discipline record or already

@@ -136,6 +136,16 @@ class Step(models.TextChoices):
     DECISION = "decision", _("Quyết định khen thưởng")
 
 
+REVISION = "revision"  # the unit's work after a return: a task, not a Step of the path
+
+
+def step_label(step: str) -> str:
+    """The label of a task's step: a Step of the path, or the unit's revision after a return."""
+    if step == REVISION:
+        return str(_("Bổ sung, hoàn thiện hồ sơ"))
+    return Step(step).label if step else ""
+
+
 class StepWork(models.TextChoices):
     """StepWork — loại công việc của một bước: what the actor does there."""
 

@@ -6,11 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from .campaigns import (
     STEP_KINDS, ActingUnitSource, AwardForm, Campaign, ConfiguredStep, RequirementScope, Step, kind_of,
 )
+from .fsm import SafeRefreshMixin, ThreadSafeFSMField
 from .units import Person, Unit
 
 
@@ -76,13 +77,13 @@ _ACTING_UNIT = {
 }
 
 
-class Dossier(ConcurrentTransitionMixin, models.Model):
+class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
     """Dossier — hồ sơ đề nghị khen thưởng: one unit's proposal for one award form of a campaign."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="dossiers")
     award_form = models.ForeignKey(AwardForm, on_delete=models.PROTECT, related_name="dossiers")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("đơn vị"))
-    status = FSMField(_("trạng thái"), max_length=30, choices=DossierStatus.choices,
+    status = ThreadSafeFSMField(_("trạng thái"), max_length=30, choices=DossierStatus.choices,
                       default=DossierStatus.DRAFT, protected=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

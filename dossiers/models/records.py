@@ -126,6 +126,9 @@ class ReturnRequest(models.Model):
     reviewer_days_left = models.PositiveSmallIntegerField(default=0)
     unit_due_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    replies = models.JSONField(_("ý kiến của đơn vị"), default=dict, blank=True,
+                               help_text="{item index (str): the unit's written answer, e.g. “không cần sửa vì …”}")
+    late = models.BooleanField(_("gửi lại quá hạn bổ sung"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -105,9 +105,42 @@ class Membership(models.Model):
 citizen_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD gồm đúng 12 chữ số."))
 
 
-def citizen_id_ok(value: str) -> bool:
-    """12 digits; the first three are a province code (001-096)."""
-    return len(value) == 12 and value.isdigit() and 1 <= int(value[:3]) <= 96
+# The 63 province codes of the place of birth registration, the first three digits of a CCCD
+# (Thông tư 07/2016/TT-BCA, Phụ lục; the codes of Quyết định 124/2004/QĐ-TTg): 001 Hà Nội … 096 Cà Mau.
+CCCD_PROVINCE_CODES = frozenset(
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 037 038 "
+    "040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 077 079 080 082 "
+    "083 084 086 087 089 091 092 093 094 095 096".split())
+
+
+def citizen_id_problem(value: str, birth_date=None) -> str | None:
+    """What is wrong with a CCCD number, naming the rule (Thông tư 59/2021/TT-BCA, Điều 7), or None.
+    12 digits: province code of birth registration (3), century and sex (1: 0/1 = 1900s, 2/3 = 2000s,
+    …), the last two digits of the year of birth (2), then 6 digits. The number carries no checksum."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    value = value or ""
+    if len(value) != 12 or not value.isascii() or not value.isdigit():
+        return gettext("Số CCCD “%(id)s” không hợp lệ: cần đúng 12 chữ số (đang có %(n)s ký tự).") % {
+            "id": value, "n": len(value)}
+    if value[:3] not in CCCD_PROVINCE_CODES:
+        return gettext("Số CCCD “%(id)s” không hợp lệ: mã tỉnh nơi đăng ký khai sinh “%(code)s” (3 chữ số đầu) "
+                  "không tồn tại.") % {"id": value, "code": value[:3]}
+    year = 1900 + 100 * (int(value[3]) // 2) + int(value[4:6])
+    if year > timezone.localdate().year:
+        return gettext("Số CCCD “%(id)s” không hợp lệ: mã thế kỷ “%(century)s” (chữ số thứ 4) và năm sinh “%(yy)s” "
+                  "cho năm sinh %(year)s, chưa đến.") % {"id": value, "century": value[3], "yy": value[4:6],
+                                                          "year": year}
+    if birth_date is not None and birth_date.year != year:
+        return gettext("Số CCCD “%(id)s” không khớp ngày sinh: mã thế kỷ và năm sinh trong số CCCD cho năm %(year)s, "
+                  "ngày sinh đã nhập là năm %(born)s.") % {"id": value, "year": year, "born": birth_date.year}
+    return None
+
+
+def citizen_id_ok(value: str, birth_date=None) -> bool:
+    """A CCCD that passes every rule of `citizen_id_problem`."""
+    return citizen_id_problem(value, birth_date) is None
 
 
 class Person(models.Model):

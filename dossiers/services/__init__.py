@@ -6,3 +6,4 @@ from .documents import document_open, document_upload  # noqa: F401
 from .nominees import council_record, nominee_add, nominee_remove  # noqa: F401
 from .calendar import calendar_day_remove, calendar_day_set  # noqa: F401
 from .ratings import dossier_rate  # noqa: F401
+from .returns import return_reply  # noqa: F401

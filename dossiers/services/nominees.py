@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import InvalidInput
 from ..models import (
-    CouncilMeeting, Dossier, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_ok,
+    CouncilMeeting, Dossier, EventKind, Nominee, NomineeKind, Person, Unit, citizen_id_problem,
 )
 from ..policy import Action
 from ..text import clean_line, clean_text, date_in_range
@@ -42,8 +42,9 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
         if not full_name:
             raise InvalidInput(_("Hãy nhập họ và tên cá nhân được đề nghị."))
         if citizen_id:
-            if not citizen_id_ok(citizen_id):
-                raise InvalidInput(_("Số CCCD “%(id)s” không hợp lệ: cần đúng 12 chữ số.") % {"id": citizen_id})
+            problem = citizen_id_problem(citizen_id, birth_date)
+            if problem:
+                raise InvalidInput(problem)
             person, created = Person.objects.get_or_create(
                 citizen_id=citizen_id, defaults={"full_name": full_name, "birth_date": birth_date})
             if not created and not same_name(person.full_name, full_name):

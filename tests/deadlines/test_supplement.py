@@ -46,6 +46,9 @@ def test_return_pauses_and_resubmission_resumes_with_days_left(province, time_ma
 
     time_machine.move_to(at(2023, 12, 13, 9, 0), tick=False)
     dossier.refresh_from_db()
+    from dossiers.services import return_reply
+    return_reply(dossier=dossier, actor=world.alice, replies={0: "Đã bổ sung bản sao quyết định.",
+                                                              1: "Không cần sửa vì số liệu 2023 đã có ở mục II."})
     dossier = services.dossier_resubmit(dossier=dossier, actor=world.alice)
     assert ReturnRequest.objects.get(pk=request.pk).resolved_at is not None
     resumed = open_task(dossier)

@@ -123,3 +123,20 @@ def test_bell_context_only_for_signed_in_users(client, province):
     client.force_login(province.alice)
     response = client.get(reverse("deadlines:notifications"))
     assert response.context["notifications_enabled"] is True and response.context["notifications_unread"] == 0
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_calendar_page_and_admin_refuse_dates_outside_the_range(client, province, day):
+    from dossiers.models import CalendarDay
+
+    province.chris.is_superuser = province.chris.is_staff = True
+    province.chris.save()
+    client.force_login(province.chris)
+    response = client.post(reverse("deadlines:calendar"), {"day": day, "kind": "off", "note": "Nhập nhầm"})
+    assert response.status_code == 400
+    assert "Ngày phải nằm trong khoảng từ 01/01/2000 đến 31/12/2100" in response.content.decode()
+    response = client.post(reverse("admin:dossiers_calendarday_add"),
+                           {"date": day, "is_working": "", "note": "Nhập nhầm"})
+    assert response.status_code == 200          # the form again, with the message on the date
+    assert "Ngày phải nằm trong khoảng từ 01/01/2000 đến 31/12/2100" in response.content.decode()
+    assert not CalendarDay.objects.exists() and not CalendarChange.objects.exists()

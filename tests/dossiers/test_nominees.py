@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from dossiers.errors import InvalidInput, InvalidState
@@ -31,11 +33,35 @@ def test_individual_is_one_person_record_by_cccd(world, dossier):
     assert a.person_id == b.person_id and Person.objects.count() == 1
 
 
-@pytest.mark.parametrize("cccd", ["12345", "02012345678X", "999123456789"])
-def test_bad_cccd_refused(world, dossier, cccd):
+@pytest.mark.parametrize("cccd, rule", [
+    ("12345", "cần đúng 12 chữ số (đang có 5 ký tự)"),
+    ("02012345678X", "cần đúng 12 chữ số"),
+    ("０２０１２３４５６７８９", "cần đúng 12 chữ số"),                          # full-width digits
+    ("999123456789", "mã tỉnh nơi đăng ký khai sinh “999” (3 chữ số đầu) không tồn tại"),
+    ("003123456789", "mã tỉnh nơi đăng ký khai sinh “003”"),           # 001–096, but not every number
+    ("020987654321", "mã thế kỷ “9” (chữ số thứ 4) và năm sinh “87” cho năm sinh 2387"),
+    ("020399123456", "cho năm sinh 2099"),
+])
+def test_bad_cccd_refused_naming_the_rule(world, dossier, cccd, rule):
+    """Issue 18: a 12-digit CCCD with an invalid province code was refused as "cần đúng 12 chữ số"."""
     with pytest.raises(InvalidInput) as err:
         nominee_add(dossier=dossier, actor=world.alice, kind="individual", full_name="A", citizen_id=cccd)
-    assert "CCCD" in str(err.value)
+    assert "CCCD" in str(err.value) and rule in str(err.value)
+    if "12 chữ số" not in rule:
+        assert "12 chữ số" not in str(err.value)
+
+
+def test_cccd_must_agree_with_the_birth_year(world, dossier):
+    with pytest.raises(InvalidInput) as err:
+        nominee_add(dossier=dossier, actor=world.alice, kind="individual", full_name="Lê Thị B",
+                    citizen_id="020185001234", birth_date=dt.date(1986, 3, 2))
+    assert "không khớp ngày sinh" in str(err.value) and "1985" in str(err.value) and "1986" in str(err.value)
+    nominee = nominee_add(dossier=dossier, actor=world.alice, kind="individual", full_name="Lê Thị B",
+                          citizen_id="020185001234", birth_date=dt.date(1985, 3, 2))
+    assert nominee.person.citizen_id == "020185001234"
+    # born in 2001 (century digit 2 = a man born in the 2000s)
+    nominee_add(dossier=dossier, actor=world.alice, kind="individual", full_name="Lê Văn C",
+                citizen_id="001201001234", birth_date=dt.date(2001, 1, 1))
 
 
 def test_same_collective_twice_refused(world, dossier):

@@ -41,6 +41,12 @@ def upload(actions, page, row_id, path):
     expect(page.locator(f"#{row_id}")).to_have_attribute("data-state", "present")
 
 
+
+def judge_all(page):
+    """Choose "Đạt" for every document on the review page (nothing is pre-selected)."""
+    for radio in page.locator("#review-form input[type=radio][value=ok]").all():
+        radio.check()
+
 def test_whole_path_as_each_role(browser, live_server, province, files):
     base = live_server.url
     p = province
@@ -97,6 +103,7 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     expect(page.locator("#preview-frame")).to_have_attribute("src", re.compile(r"/tai-lieu/\d+/"))
     page.wait_for_timeout(800)  # let the PDF viewer paint before the screenshot
     shot(page, "05-review-appraiser")
+    judge_all(page)
     page.click("#btn-approve")
     expect(page.locator(".alert-success")).to_contain_text("Đã chuyển tiếp")
     page.context.close()
@@ -177,11 +184,26 @@ def test_return_and_resubmission(browser, live_server, province, files):
     shot(page, "11-dossier-returned")
     upload(Actions(page), page, f"req-bao-cao-thanh-tich-{report.nominee_id}", files["bao-cao-bo-sung.pdf"])
     expect(row.locator(".reason")).to_have_class(re.compile("resolved"))
+    page.click("#btn-resubmit")  # the general request is not answered yet: refused, naming it
+    expect(page.locator("#page-error")).to_contain_text("Bổ sung danh sách hồ sơ đã số hóa.")
+    page.fill("#reply-1", "Không cần sửa vì danh sách đã có ở phụ lục 2 của tờ trình.")
     page.click("#btn-resubmit")
     expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.SUBMITTED.label))
     shot(page, "12-dossier-resubmitted")
     page.context.close()
     assert dossier.documents.filter(document_type__code="bao-cao-thanh-tich", is_current=True).get().version == 2
+
+    # the appraiser's second review: the earlier reasons, the unit's reply, old and new versions
+    page = new_page(browser)
+    login(page, base, "thamdinh_tttt")
+    page.goto(f"{base}/ho-so/{dossier.pk}/tham-dinh/")
+    expect(page.locator("#since-return")).to_contain_text("phụ lục 2")
+    expect(page.locator(".earlier .changed")).to_contain_text("phiên bản 2 (mới)")
+    assert page.locator("#review-form input[type=radio]:checked").count() == 0
+    page.locator(".earlier .changed a").last.click()
+    page.wait_for_timeout(800)
+    shot(page, "12b-second-review")
+    page.context.close()
 
 
 def test_phone_viewport_and_refusals(browser, live_server, province, files):
@@ -257,9 +279,11 @@ def test_two_people_on_one_dossier(browser, live_server, province, files):
     login(second, base, "thamdinh_tttt_2")
     for page in (first, second):
         page.goto(f"{base}/ho-so/{dossier.pk}/tham-dinh/")
+    judge_all(first)
     first.click("#btn-approve")
     expect(first.locator(".alert-success")).to_contain_text("Đã chuyển tiếp")
     second.fill("#review-comment", "Đồng ý chuyển tiếp")
+    judge_all(second)
     second.click("#btn-approve")
     expect(second.locator("#page-error")).to_contain_text("người khác xử lý")
     expect(second.locator("#review-comment")).to_have_value("Đồng ý chuyển tiếp")

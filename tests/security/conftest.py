@@ -14,7 +14,7 @@ from workflows.models import ApologyLetter, LateExplanation, Notification
 from workflows.walk import Actors, add_nominees, prepare, walk
 from tests.deadlines.helpers import at, open_task, set_lead
 
-CCCD = "020123456789"
+CCCD = "020080456789"  # a man born in 1980 (century digit 0, year 80), as his birth date says
 
 
 def committed(fn, *args, **kwargs):
@@ -45,7 +45,7 @@ def scene(world, time_machine):
     # A draft with its own nominee (for removal and the unit's forms).
     draft = services.dossier_create(campaign=w.campaign, award_form=w.agency_form(), unit=w.unit, actor=w.alice)
     draft_nominee = nominee_add(dossier=draft, actor=w.alice, kind="individual", full_name="Trần Thị Hoa",
-                                citizen_id="020987654321")
+                                citizen_id="020187654321")
 
     # A late dossier at appraisal: explanation request, apology letter and notifications after the scan.
     w.health = Unit.objects.create(name="Sở Y tế", level=w.levels["tinh"], parent=w.province)

@@ -128,10 +128,36 @@ def test_two_people_on_one_dossier_get_a_conflict_message(world, draft, client_f
     # the head's page was loaded while the dossier was still a draft
     response = client_for(world.henry).post(reverse("workflows:submit", args=[dossier.pk]),
                                             {"seen_status": DossierStatus.DRAFT})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "người khác xử lý" in response.content.decode()
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.REPORTS_COMPLETE
+
+
+def test_a_conflict_has_one_answer_whichever_check_catches_it(world, draft, client_for, monkeypatch):
+    """The page's posted status and the service's row lock notice the same race: the same 409 and the
+    same words (issue 18: one said 400 "vừa được người khác xử lý…", the other 409 with other words)."""
+    from dossiers import selectors
+    from dossiers.models import Dossier
+
+    add_nominees(draft, world.alice, collectives=[world.unit])
+    dossier = walk(draft, actors(world), until=DossierStatus.REPORTS_COMPLETE)
+    # 1. caught by the page: it posts the status it showed (draft), the dossier has moved on
+    by_page = client_for(world.henry).post(reverse("workflows:submit", args=[dossier.pk]),
+                                           {"seen_status": DossierStatus.DRAFT})
+    # 2. caught by the service's row lock: the other person's move committed after this request read
+    #    the dossier (its page and the view agree on "draft"; the locked row says otherwise)
+    Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.DRAFT)
+    stale = Dossier.objects.get(pk=dossier.pk)
+    Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.REPORTS_COMPLETE)
+    monkeypatch.setattr(selectors, "visible_dossier_or_404", lambda user, pk: stale)
+    by_lock = client_for(world.henry).post(reverse("workflows:submit", args=[dossier.pk]),
+                                           {"seen_status": DossierStatus.DRAFT})
+    expected = (f"Hồ sơ #{dossier.pk} vừa được người khác xử lý (trạng thái hiện tại: Đủ hồ sơ, chờ thủ trưởng "
+                f"ký gửi). Trang đã được cập nhật; vui lòng kiểm tra rồi thao tác lại.")
+    for response in (by_page, by_lock):
+        assert response.status_code == 409
+        assert response.context["error"] == expected
 
 
 def test_submit_after_the_window_closed_is_a_message(world, draft, client_for, time_machine):
@@ -199,10 +225,10 @@ def test_person_lookup_fills_only_from_the_units_own_history(world, draft, clien
                                                    "position": "Trưởng phòng"}])
     other = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.other,
                                     actor=world.charlie)
-    add_nominees(other, world.charlie, individuals=[{"full_name": "Lý Thị Mai", "citizen_id": "020987654321"}])
+    add_nominees(other, world.charlie, individuals=[{"full_name": "Lý Thị Mai", "citizen_id": "020187654321"}])
     url = reverse("dossiers:person_lookup", args=[draft.pk])
     found = client_for(world.alice).get(url, {"cccd": "020123456789"}).json()
     assert found == {"found": True, "full_name": "Nguyễn Văn An", "birth_date": "", "position": "Trưởng phòng",
                      "workplace": ""}
-    assert client_for(world.alice).get(url, {"cccd": "020987654321"}).json() == {"found": False}
+    assert client_for(world.alice).get(url, {"cccd": "020187654321"}).json() == {"found": False}
     assert client_for(world.charlie).get(url, {"cccd": "020123456789"}).status_code == 404

@@ -163,7 +163,7 @@ def test_refusals_come_in_english(world, dossier, client_for):
     response = client.post(reverse("dossiers:nominee_add", args=[dossier.pk]),
                            {"kind": NomineeKind.INDIVIDUAL, "full_name": "Nguyễn Văn A", "citizen_id": "123"}, follow=True)
     html = response.content.decode()
-    assert "Citizen ID “123” is not valid: it needs exactly 12 digits." in html
+    assert "Citizen ID “123” is not valid: it needs exactly 12 digits (it has 3 characters)." in html
     assert "không hợp lệ" not in html
 
 

@@ -25,7 +25,7 @@ def make_dossier(world, unit=None, until=DossierStatus.SUBMITTED, officer=None, 
         acts.officer, acts.head = officer, head
     dossier = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=unit, actor=acts.officer)
     person = ({"full_name": "Nguyễn Văn An", "citizen_id": "020123456789"} if unit == world.unit
-              else {"full_name": "Lý Thị Mai", "citizen_id": "020987654321"})
+              else {"full_name": "Lý Thị Mai", "citizen_id": "020187654321"})
     add_nominees(dossier, acts.officer, collectives=[unit], individuals=[person])
     return walk(dossier, acts, until=until)
 
@@ -83,6 +83,10 @@ def test_resubmission_from_the_page(world, in_window, client_for):
     client = client_for(world.alice)
     assert 'id="btn-resubmit"' in client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     response = client.post(reverse("workflows:resubmit", args=[dossier.pk]), {"seen_status": "returned"})
+    assert response.status_code == 400 and "Chưa bổ sung “Yêu cầu chung” (lý do trả lại: Bổ sung)" in \
+        response.content.decode()
+    response = client.post(reverse("workflows:resubmit", args=[dossier.pk]),
+                           {"seen_status": "returned", "reply_0": "Không cần sửa vì đã đủ."})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.SUBMITTED
@@ -297,5 +301,6 @@ def test_decision_already_signed_by_someone_else_is_a_conflict_message(world, in
             "signed_on": "2023-12-20"}
     assert client_for(world.chris).post(reverse("workflows:decisions"), data).status_code == 302
     again = client_for(world.chris).post(reverse("workflows:decisions"), data)
-    assert again.status_code == 400
-    assert "người khác xử lý" in again.content.decode()
+    assert again.status_code == 409
+    assert f"Hồ sơ #{dossier.pk} vừa được người khác xử lý (trạng thái hiện tại: Đã quyết định)" \
+        in again.content.decode()

@@ -152,9 +152,9 @@ def test_return_fix_resubmit_resumes_at_returning_step_with_days_left(world, dos
     assert revision.step == "revision" and revision.unit_id == world.unit.pk
     assert revision.due_at == request.unit_due_at
     # The unit cannot resubmit what is still missing... (remove nothing: all present) so it fixes and resends.
+    time_machine.move_to(dt.datetime(2023, 12, 11, 9, 0, tzinfo=HCM), tick=False)  # Monday
     document_upload(dossier=dossier, actor=world.alice, file=pdf("bien-ban-v2.pdf"),
                     document_type=world.types["bien-ban-hop-xet"])
-    time_machine.move_to(dt.datetime(2023, 12, 11, 9, 0, tzinfo=HCM), tick=False)  # Monday
     dossier = services.dossier_resubmit(dossier=dossier, actor=world.alice)
     assert dossier.status == DossierStatus.APPRAISED        # back to Sở Nội vụ, not to Sở TT&TT
     resumed = DossierTask.objects.get(dossier=dossier, status__in=ACTIVE)
@@ -169,8 +169,9 @@ def test_resubmit_refused_while_something_is_missing(world, dossier):
     services.dossier_return(dossier=dossier, actor=world.bob, reasons=["Bổ sung báo cáo"])
     dossier.refresh_from_db()
     # the unit adds a nominee but not the nominee's report
-    from dossiers.services import nominee_add
+    from dossiers.services import nominee_add, return_reply
     nominee_add(dossier=dossier, actor=world.alice, kind="individual", full_name="Người Mới")
+    return_reply(dossier=dossier, actor=world.alice, replies={0: "Đã bổ sung thêm một cá nhân."})
     with pytest.raises(MissingRequirements) as err:
         services.dossier_resubmit(dossier=dossier, actor=world.alice)
     assert any("Người Mới" in p for p in err.value.problems)

@@ -25,7 +25,7 @@ def chain_existing_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0002_document_inspected'),
+        ('dossiers', '0003_return_replies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -236,11 +236,7 @@ class Command(BaseCommand):
              "workplace": centre.name}])
         walk(dossier, centre_actors, until=DossierStatus.AWAITING_DECISION)
 
-        try:
-            call_command("seed_criteria_demo")
-        except Exception as exc:  # the criteria module is optional for the core demo
-            if "Unknown command" not in str(exc):
-                raise
+        call_command("seed_criteria_demo")
 
     def password_for(self, username):
         if self.demo_password:
