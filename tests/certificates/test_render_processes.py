@@ -195,7 +195,8 @@ def test_queue_unreachable_actions_are_done_and_jobs_delivered_when_it_is_back(w
 
     returned = bob.post(reverse("workflows:review", args=[dossier.pk]),
                         {"action": "return", "seen_status": dossier.status, "general_reason": "Bổ sung số liệu"})
-    resubmitted = alice.post(reverse("workflows:resubmit", args=[dossier.pk]), {"seen_status": "returned"})
+    resubmitted = alice.post(reverse("workflows:resubmit", args=[dossier.pk]),
+                             {"seen_status": "returned", "reply_0": "Đã bổ sung số liệu theo yêu cầu."})
     dossier = walk(dossier.__class__.objects.get(pk=dossier.pk), team, until=DossierStatus.AWAITING_DECISION)
     signed = chris.post(reverse("workflows:decisions"), {
         "award_form": world.form.pk, "dossier": [dossier.pk], "award": list(dossier.nominees.values_list("pk", flat=True)),
