@@ -236,6 +236,7 @@ OUTBOX_KICK = env_bool("OUTBOX_KICK", True)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 5)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 14)  # delivered messages are kept this long (admin, audit)
 # Tamper-evident history (dossiers/audit.py): the consumer verifies the hash chains every N minutes
 # (≤ 60; the result is the last AuditCheck row, shown by the readiness endpoint).
 AUDIT_VERIFY_MINUTES = env_int("AUDIT_VERIFY_MINUTES", 30)

@@ -165,6 +165,16 @@ def dispatch(*, limit: int = 50, sweepers: bool = True, kinds=None) -> PassResul
         _local.dispatching = outer
 
 
+@registry.sweeper("outbox.prune")
+def prune(*, batch: int = 1000) -> int:
+    """Forget delivered messages older than OUTBOX_KEEP_DAYS (a bounded batch per pass)."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    old = list(OutboxMessage.objects.filter(delivered_at__lt=cutoff).values_list("pk", flat=True)[:batch])
+    if old:
+        OutboxMessage.objects.filter(pk__in=old).delete()
+    return 0  # housekeeping, not a repair: not counted as swept
+
+
 def pending(kind: str | None = None):
     rows = OutboxMessage.objects.filter(delivered_at__isnull=True)
     return rows.filter(kind=kind) if kind else rows
