@@ -5,10 +5,12 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/khenthuong
-APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
-export DJANGO_DEBUG ?= 1
+APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql-client
+# Development targets run with DJANGO_DEBUG=1; `make serve` takes its settings from the environment or
+# .env (production: DJANGO_DEBUG unset or 0; README "Deploy").
+run test test-sqlite test-postgres bench migrate demo: export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint-imports test-sqlite test-postgres bench deps system-deps browser-deps migrate demo clean
+.PHONY: run serve test lint-imports test-sqlite test-postgres bench deps system-deps browser-deps migrate demo clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +20,8 @@ $(VENV)/.installed: pyproject.toml
 
 deps: system-deps $(VENV)/.installed
 
-# Debian packages: HarfBuzz subsetting (WeasyPrint is 3.5x slower without it), Pango, pdftoppm.
+# Debian packages: HarfBuzz subsetting (WeasyPrint is 3.5x slower without it), Pango, pdftoppm,
+# pg_dump/pg_restore (manage.py backup and restore on PostgreSQL).
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -42,6 +45,13 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py run_all 127.0.0.1:8000
+
+# Production server: gunicorn (config/gunicorn.conf.py) on $$PORT (default 8000), static files by
+# WhiteNoise. Settings from the environment or .env; a consumer runs beside it (manage.py run_huey).
+serve: deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	exec $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 test: deps browser-deps
 	@start=$$(date +%s); \

@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "workflows",
     "certificates",
     "dossiers.criteria",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "register",
     "ops",
 ]
 
@@ -141,8 +146,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    # Stricter than Django's 0.7: "canbo12345" for user "canbo" is refused.
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"max_similarity": 0.6}},
+    {"NAME": "ops.passwords.UsernameInPasswordValidator"},
+    {"NAME": "ops.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": max(10, env_int("PASSWORD_MIN_LENGTH", 10))}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -159,8 +167,12 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "config.staticfiles.AppDirectoriesFinder",  # every app's static files but viewflow's (unused)
+]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -208,7 +220,7 @@ STORAGES = {
     # Production: WhiteNoise serves collectstatic's output with hashed names (cached for a year) and
     # gzip/brotli copies. Development and tests: plain files from the finders, no manifest needed.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+                    else "config.staticfiles.StaticFilesStorage"},
 }
 
 # Background work: Huey. SQLite storage on one machine, Redis when REDIS_URL is set.
@@ -218,7 +230,7 @@ HUEY = {
     "immediate": env_bool("HUEY_IMMEDIATE", False),
     "results": False,
     "utc": True,
-    "consumer": {"workers": 2, "worker_type": "thread"},
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
 if _redis_url:
     HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": _redis_url})
@@ -259,6 +271,8 @@ if _email_url:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "khenthuong@localhost")
+# Where people report an accessibility problem (the statement page, /kha-nang-tiep-can/).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request (config.middleware.SessionIdleMiddleware
 # renews the expiry at most once a minute), and at once on every device when the password changes
@@ -374,6 +388,45 @@ CERTIFICATES_RENDER_CHUNK_TIMEOUT = env_int("CERTIFICATES_RENDER_CHUNK_TIMEOUT",
 CERTIFICATES_RENDER_MAX_ATTEMPTS = env_int("CERTIFICATES_RENDER_MAX_ATTEMPTS", 3)
 CERTIFICATES_RENDER_RETRY_SECONDS = env_int("CERTIFICATES_RENDER_RETRY_SECONDS", 10)
 
+# REST API (api/): people by session, systems by client-credentials bearer tokens; problem details.
+API_TOKEN_SECONDS = env_int("API_TOKEN_SECONDS", 3600)
+API_RATE_CLIENT = env_str("API_RATE_CLIENT", "600/min")
+API_RATE_TOKEN = env_str("API_RATE_TOKEN", "30/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ClientTokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Khen thưởng API",
+    "DESCRIPTION": ("Hồ sơ đề nghị khen thưởng, quyết định và khen thưởng. Hệ thống kết nối lấy mã truy cập "
+                    "tại POST /api/v1/token/ (client credentials); lỗi trả về dạng application/problem+json."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dossiers.models.DossierStatus",
+        "DecisionStatusEnum": "certificates.models.DecisionStatus",
+        "EventKindEnum": "dossiers.models.EventKind",
+        "NomineeKindEnum": "dossiers.models.NomineeKind",
+        "StepEnum": "dossiers.models.Step",
+        "UnitStepEnum": "api.serializers.UNIT_STEP_CHOICES",
+    },
+}
 # Operations (ops/): /healthz, /readyz (a consumer heartbeat written every minute is fresh if younger
 # than CONSUMER_HEARTBEAT_MAX_AGE seconds), `manage.py backup` / `restore`.
 CONSUMER_HEARTBEAT_MAX_AGE = env_int("CONSUMER_HEARTBEAT_MAX_AGE", 180)

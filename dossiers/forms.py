@@ -1,11 +1,36 @@
 """Forms of the dossier pages. They only shape input; every rule lives in the services."""
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import NomineeKind, Unit
 from .services.documents import ACCEPTED_EXTENSIONS
+
+
+# Dates are typed day first, as written in Vietnam, whatever the browser's locale (WCAG 3.3.2: the format is
+# said next to the field). ISO dates (what a date picker or an API client sends) are accepted too.
+DAY_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DAY_HINT = _("Ngày/tháng/năm (dd/mm/yyyy), ví dụ 15/12/2023.")
+
+
+class DayInput(forms.DateInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "10", **(attrs or {})},
+                         format="%d/%m/%Y")
+
+
+def parse_day(value: str) -> dt.date:
+    """A date typed as dd/mm/yyyy (or yyyy-mm-dd); ValueError when it is neither."""
+    value = (value or "").strip()
+    for fmt in DAY_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
 
 
 class NomineeForm(forms.Form):
@@ -17,8 +42,8 @@ class NomineeForm(forms.Form):
                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": r"\d{12}",
                                                                "autocomplete": "off"}),
                                  help_text=_("12 chữ số; để tra lịch sử khen thưởng của đúng người."))
-    birth_date = forms.DateField(label=_("Ngày sinh"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    birth_date = forms.DateField(label=_("Ngày sinh"), required=False, input_formats=DAY_FORMATS, widget=DayInput(),
+                                 help_text=DAY_HINT)
     position = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
     workplace = forms.CharField(label=_("Đơn vị công tác"), max_length=255, required=False)
     achievement = forms.CharField(label=_("Thành tích tóm tắt"), required=False,
@@ -50,7 +75,7 @@ class UploadForm(forms.Form):
 class CouncilForm(forms.Form):
     """Biên bản họp xét: the date, the members, and the votes for each nominee (vote_<id> fields)."""
 
-    held_on = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(label=_("Ngày họp"), input_formats=DAY_FORMATS, widget=DayInput(), help_text=DAY_HINT)
     members_total = forms.IntegerField(label=_("Tổng số thành viên Hội đồng"), min_value=1, max_value=200)
     members_present = forms.IntegerField(label=_("Số thành viên dự họp"), min_value=1, max_value=200)
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 app_name = "dossiers"
 urlpatterns = [
     path("ho-so/<int:pk>/", views.dossier_detail, name="detail"),
+    path("ho-so/<int:pk>/ban-in/", pages.dossier_print, name="print"),
     path("ho-so/<int:pk>/doi-tuong/", views.nominee_add, name="nominee_add"),
     path("ho-so/<int:pk>/doi-tuong/<int:nominee_pk>/bo/", views.nominee_remove, name="nominee_remove"),
     path("ho-so/<int:pk>/tai-len/", views.document_upload, name="upload"),

@@ -1,8 +1,10 @@
-"""Accounts: the page a locked-out login sees (django-axes calls `lockout_response`)."""
+"""Accounts: the page a locked-out login sees (django-axes calls `lockout_response`), one log line per
+failed login, and the password-reset view whose links start with SITE_URL."""
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,3 +32,19 @@ def lockout_response(request, original_response=None, credentials=None):
     response = render(request, "registration/lockout.html", context, status=429)
     response["Retry-After"] = str(int(cooloff.total_seconds()))
     return response
+
+
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    """Every failed login, with the username tried and the client (the password is never logged)."""
+    from axes.helpers import get_client_ip_address
+
+    client = get_client_ip_address(request) if request is not None else "-"
+    log.warning("login failed: username=%r client=%s", (credentials or {}).get("username", ""), client)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view; the link in the e-mail starts with SITE_URL, never with the request's Host."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)

@@ -7,6 +7,8 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
+
 _current = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
@@ -23,13 +25,19 @@ class RequestIdMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        # Kept until the response is closed (request_finished), so that Django's own "Not Found" /
+        # "Internal Server Error" lines, written after the middleware returned, carry it too.
+        _current.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _clear(**kwargs):
+    _current.set("-")
+
+
+request_finished.connect(_clear, dispatch_uid="ops.requestid.clear")
 
 
 class RequestIdFilter(logging.Filter):

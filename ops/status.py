@@ -2,8 +2,8 @@
 SQLite file on one machine), so that every web server sees what any consumer wrote:
 
 - `consumer-heartbeat`: written by every consumer at start and every minute (ops.tasks);
-- `status:<name>`: the last result of a periodic check, e.g. `record("audit", ok=..., detail=...)`
-  from the audit-log verification. /readyz shows every known check (ops.health).
+- `status:<name>`: the last result of a periodic check, `record(name, ok=..., detail=...)`. /readyz
+  reads "audit" from here when dossiers.audit (AuditCheck rows) has no result (ops.health.check_audit).
 
 Values are small dicts; a queue that cannot be reached raises (the caller reports it)."""
 
@@ -13,7 +13,6 @@ import time
 
 HEARTBEAT_KEY = "ops:consumer-heartbeat"
 STATUS_PREFIX = "ops:status:"
-KNOWN_CHECKS = ("audit",)
 
 
 def _huey():

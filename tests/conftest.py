@@ -46,6 +46,18 @@ def _audit_flush_unlock():
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_between_tests():
+    """Each test starts in Vietnamese: a request in English (test client, LocaleMiddleware) leaves English
+    active in the test's thread, and a later test comparing with a translated label would see English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def huey_immediate():
     """Queued jobs run inline (in memory), never into the developer's queue file."""
     from huey.contrib.djhuey import HUEY

@@ -2,7 +2,6 @@
 letters (issue, download), late-step statistics and the working-day calendar. Views only call
 services and selectors; domain refusals are shown on the page."""
 
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dossiers.errors import DossierError, NotPermitted
+from dossiers.forms import parse_day
 from dossiers.models import CalendarDay, Membership, Role
 from dossiers.rules import can_view_dossier, is_admin, roles_at
 from dossiers.services import calendar_day_set
@@ -96,7 +96,7 @@ def apology_issue(request, task_pk):
     raw = request.POST.get("new_due_date", "").strip()
     try:
         if raw:
-            new_date = dt.date.fromisoformat(raw)
+            new_date = parse_day(raw)
         letter = deadlines.apology_issue(task=task, actor=request.user, reason=request.POST.get("reason", ""),
                                          new_due_date=new_date)
     except ValueError:
@@ -153,9 +153,9 @@ def calendar_days(request):
     error = None
     if request.method == "POST":
         try:
-            day = dt.date.fromisoformat(request.POST.get("day", ""))
+            day = parse_day(request.POST.get("day", ""))
         except ValueError:
-            error = _("Hãy chọn ngày hợp lệ.")
+            error = _("Hãy nhập ngày hợp lệ, dạng ngày/tháng/năm (dd/mm/yyyy).")
         note = request.POST.get("note", "").strip()
         if not error and (len(note) > 255 or "\x00" in note):
             error = _("Ghi chú tối đa 255 ký tự, không chứa ký tự điều khiển.")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dossiers import selectors as dossier_selectors
 from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
+from dossiers.forms import parse_day
 from dossiers import services as dossier_services
 from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, Unit
 from dossiers.policy import Action, may, may_open_review, possible
@@ -366,7 +367,7 @@ def roles_at_any(user, role) -> bool:
 
 def _parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else timezone.localdate()
+        return parse_day(value) if value else timezone.localdate()
     except ValueError:
         raise InvalidInput(_("Ngày ký không hợp lệ.")) from None
 
@@ -385,7 +386,7 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
         group["awarded"] = (_ints(posted.getlist("award")) if mine
                             else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
         group["number"] = posted.get("number", "") if mine else ""
-        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().isoformat()
+        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().strftime("%d/%m/%Y")
         group["error"] = extra.get("error") if mine else None
         group["problems"] = extra.get("problems", []) if mine else []
     shown_in_group = posted_form in groups

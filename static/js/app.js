@@ -4,18 +4,40 @@
 
   function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
-  /* Countdown to a campaign's window closing: <span data-countdown="ISO" data-fmt="còn %d ngày %h:%m:%s"> */
+  /* Countdown to a campaign's window closing, to the minute: <span data-countdown="ISO" data-fmt="còn %d ngày %h giờ %m phút">.
+     It changes once a minute, not every second (WCAG 2.2.2: nothing moves that a person would need to pause). */
   function tickCountdowns() {
     var now = Date.now();
     $all("[data-countdown]").forEach(function (el) {
-      var left = Math.max(0, Math.floor((Date.parse(el.dataset.countdown) - now) / 1000));
+      var left = Math.max(0, Math.floor((Date.parse(el.dataset.countdown) - now) / 60000));
       if (left === 0) { el.textContent = el.dataset.closed || ""; return; }
-      var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
-      function two(n) { return (n < 10 ? "0" : "") + n; }
-      el.textContent = el.dataset.fmt.replace("%d", d).replace("%h", two(h)).replace("%m", two(m)).replace("%s", two(s));
+      var d = Math.floor(left / 1440), h = Math.floor(left % 1440 / 60), m = left % 60;
+      el.textContent = el.dataset.fmt.replace("%d", d).replace("%h", h).replace("%m", m);
     });
   }
-  if (document.querySelector("[data-countdown]")) { tickCountdowns(); setInterval(tickCountdowns, 1000); }
+  if (document.querySelector("[data-countdown]")) { tickCountdowns(); setInterval(tickCountdowns, 60000); }
+
+  /* After a refused action the page names the error at its top: move the focus there, so it is read first
+     and the next Tab goes on from it (WCAG 3.3.1, 2.4.3). */
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    if (!summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    summary.focus();
+  }
+
+  /* Print buttons (a dossier's printable summary, the forwarded list); hidden ones only make sense with JS */
+  $all("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  /* One live region, present from the page's load, says what happened to an upload (WCAG 4.1.3). */
+  function announce(text) {
+    var region = document.getElementById("upload-status");
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
 
   /* Drag and drop uploads with a progress bar (XMLHttpRequest upload progress). Without JS the
      same form posts normally. */
@@ -26,7 +48,11 @@
     var bar = form.querySelector(".progress");
     var fill = bar && bar.querySelector("span");
     var msg = form.querySelector(".drop-msg");
-    function say(text, kind) { if (msg) { msg.textContent = text; msg.className = "drop-msg " + (kind || ""); } }
+    function say(text, kind) {
+      if (msg) { msg.textContent = text; msg.className = "drop-msg " + (kind || ""); }
+      if (kind) announce(text);
+      input.setAttribute("aria-invalid", kind === "error" ? "true" : "false");
+    }
     function send(file) {
       var max = parseInt(form.dataset.maxBytes || "0", 10);
       if (max && file.size > max) { say(form.dataset.tooBig.replace("%s", file.name), "error"); return; }
@@ -58,6 +84,9 @@
             $all("[data-preview]", fresh).forEach(initPreview);
             var m = fresh.querySelector(".drop-msg");
             if (m) { m.textContent = reply.message; m.className = "drop-msg ok"; }
+            fresh.setAttribute("tabindex", "-1");
+            fresh.focus();  // the focus goes to the result, not to <body> (WCAG 2.4.3)
+            announce(reply.message);
           } else { say(reply.message, "ok"); }
           document.dispatchEvent(new CustomEvent("dossier:uploaded"));
         } else {
@@ -100,6 +129,20 @@
   }
   $all("[data-preview]").forEach(initPreview);
 
+  /* The preview frame is a Tab stop: its box shows the focus while the focus is inside it (2.4.7). The page
+     loses the focus to the frame's document (window blur) without the frame matching :focus in Chromium. */
+  var frames = $all(".preview iframe");
+  if (frames.length) {
+    window.addEventListener("blur", function () {
+      setTimeout(function () {
+        frames.forEach(function (f) { f.closest(".preview").classList.toggle("has-focus", document.activeElement === f); });
+      }, 0);
+    });
+    window.addEventListener("focus", function () {
+      frames.forEach(function (f) { f.closest(".preview").classList.remove("has-focus"); });
+    });
+  }
+
   /* Nominee form: show only the fields of the chosen kind */
   var kinds = $all("input[name=kind]");
   function showKind() {
@@ -125,7 +168,7 @@
             var input = document.getElementById("id_" + name);
             if (input && !input.value && data[name]) { input.value = data[name]; }
           });
-          var help = document.getElementById("id_citizen_id_help");
+          var help = document.getElementById("id_citizen_id_helptext");
           if (help) { help.textContent = nomineeForm.dataset.found; }
         });
     });
@@ -197,15 +240,5 @@
       var scope = box.dataset.scope ? document.getElementById(box.dataset.scope) : document;
       $all("input[type=checkbox][name=" + box.dataset.selectAll + "]", scope).forEach(function (c) { c.checked = box.checked; });
     });
-  });
-
-  /* A select that applies at once (the language switch); its <noscript> button does it without JS. */
-  $all("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
-
-  /* Print buttons */
-  $all("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
   });
 })();

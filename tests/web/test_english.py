@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from dossiers.models import AwardForm, Campaign, NomineeKind, Unit, UnitLevel
+from dossiers.models import AwardForm, Campaign, DocumentType, NomineeKind, Unit, UnitLevel
 
 from workflows import services
 
@@ -77,13 +77,17 @@ VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻ�
 
 # Proper names keep their Vietnamese spelling in English text ("Lạng Sơn province").
 PLACE_NAMES = ["Lạng Sơn"]
+# The language switch names the other language in that language (<button lang="vi">Tiếng Việt</button>).
+LANGUAGE_NAMES = ["Tiếng Việt"]
 
 
 def data_strings() -> list[str]:
     """What users typed or the province configured: shown as entered in every language."""
     values = [*Unit.objects.values_list("name", flat=True), *UnitLevel.objects.values_list("name", flat=True),
               *Campaign.objects.values_list("title", flat=True), *AwardForm.objects.values_list("name", flat=True),
-              *get_user_model().objects.values_list("first_name", flat=True), *PLACE_NAMES]
+              *DocumentType.objects.values_list("name", flat=True),
+              *get_user_model().objects.values_list("first_name", flat=True), *PLACE_NAMES,
+              *LANGUAGE_NAMES]
     return sorted({v for v in values if v}, key=len, reverse=True)
 
 

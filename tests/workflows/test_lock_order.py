@@ -12,6 +12,7 @@ from django.db import connection, connections
 from dossiers.errors import DossierError
 from dossiers.models import Dossier, DossierStatus, Role, Unit
 from dossiers.services import calendar_day_set
+from dossiers.services.returns import return_reply
 from workflows import services
 from workflows.deadlines import deadlines_disagreeing
 from workflows.flows import ACTIVE
@@ -75,6 +76,8 @@ def test_calendar_change_and_path_moves_at_once(world, in_window):
                 moves.append(lambda d=dossier, a=actor: services.dossier_approve_step(dossier=d, actor=a))
             elif dossier.status == DossierStatus.RETURNED:
                 head = dossier.unit.memberships.get(role=Role.UNIT_HEAD).user
+                # every returned item answered first (issue 10: a resubmission answers each reason)
+                return_reply(dossier=dossier, actor=head, replies={0: "Đã bổ sung chữ ký."})
                 moves.append(lambda d=dossier, h=head: services.dossier_resubmit(dossier=d, actor=h))
         is_working = round_number == 2       # off, off, then the first day back to working
         change = lambda day=day, w=is_working: calendar_day_set(day=day, is_working=w, note="Thử đồng thời",
