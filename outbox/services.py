@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -54,7 +55,7 @@ def _kick_on_commit(at: dt.datetime | None = None) -> None:
     kick costs one queue push and a pass that finds nothing due costs one query."""
     if not settings.OUTBOX_KICK or (at is None and getattr(_local, "dispatching", False)):
         return
-    transaction.on_commit(lambda: kick(at), robust=True)
+    transaction.on_commit(kick if at is None else partial(kick, at), robust=True)
 
 
 def kick(at: dt.datetime | None = None) -> None:

@@ -203,7 +203,7 @@ def test_concurrent_appends_to_one_dossier_keep_one_chain(world, in_window):
 def test_the_result_reaches_the_readiness_endpoint(dossier, client):
     call_command("audit_verify")
     body = client.get("/readyz").json()
-    assert body["checks"]["audit"]["status"] == "ok" and "rows verified" in body["checks"]["audit"]["detail"]
+    assert body["checks"]["audit"]["status"] == "ok" and body["checks"]["audit"]["rows_checked"] > 0
     drop_trigger(DossierEvent._meta.db_table)
     verify_fails()
     body = client.get("/readyz").json()
