@@ -25,7 +25,7 @@ def chain_existing_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0003_return_replies'),
+        ('dossiers', '0004_rulebook_and_step_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
