@@ -200,7 +200,7 @@ def test_queue_unreachable_actions_are_done_and_jobs_delivered_when_it_is_back(w
     dossier = walk(dossier.__class__.objects.get(pk=dossier.pk), team, until=DossierStatus.AWAITING_DECISION)
     signed = chris.post(reverse("workflows:decisions"), {
         "award_form": world.form.pk, "dossier": [dossier.pk], "award": list(dossier.nominees.values_list("pk", flat=True)),
-        "number": "77/QĐ-UBND", "signed_on": "2023-12-20"})
+        "number": "77/QĐ-UBND", "signed_on": "2023-12-05", "action": "sign"})
     assert [r.status_code for r in (returned, resubmitted, signed)] == [302, 302, 302]
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.DECIDED
