@@ -75,11 +75,14 @@ class Server:
     def start(self) -> None:
         self.starts += 1
         log = open(self.log_dir / f"server-{self.port}-{self.starts}.log", "wb")
+        conf = ROOT / "config" / "gunicorn.conf.py"        # the production settings of `make serve`
+        args = ["-c", str(conf)] if conf.exists() else ["--worker-class", "gthread", "--timeout", "60"]
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_WORKERS": str(WORKERS),
+               "WEB_THREADS": str(THREADS), "GUNICORN_LOG_LEVEL": "warning", "DJANGO_ENV_FILE": ""}
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--worker-class", "gthread", "--workers", str(WORKERS), "--threads", str(THREADS),
-             "--timeout", "60", "--graceful-timeout", "20", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [str(VENV_BIN / "gunicorn"), *args, "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
+             "--threads", str(THREADS), "--log-level", "warning", "config.wsgi:application"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_healthy(self.port, self.process)
 
     def stop(self, sig=signal.SIGTERM) -> None:
@@ -137,6 +140,20 @@ class Stats:
         self.won = self.lost = 0
         self.by_status: dict[int, int] = {}
         self.samples_5xx: list[str] = []
+        self.refusals: dict[str, int] = {}
+        self.client_errors: list[str] = []
+        self.races: dict[str, int] = {}
+
+    def refusal(self, path: str, content: bytes) -> None:
+        import html
+        import re
+
+        text = content.decode("utf-8", "replace")
+        match = re.search(r'class="alert[^"]*"[^>]*>\s*<strong>(.*?)</strong>', text, re.S)
+        message = html.unescape(re.sub(r"\s+", " ", match.group(1))).strip() if match else "?"
+        key = f"{re.sub(r'[0-9]+', 'N', path)}: {re.sub(r'[0-9]+', 'N', message)[:160]}"
+        with self.lock:
+            self.refusals[key] = self.refusals.get(key, 0) + 1
 
     def count(self, status: int, what: str) -> None:
         with self.lock:
@@ -181,13 +198,16 @@ class Browser:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
-                response.read()
+                content = response.read()
                 conn.close()
                 STATS.count(response.status, f"{method} {path} on {port}")
+                if response.status == 400 and method == "POST":
+                    STATS.refusal(path, content)
                 return response.status
-            except ConnectionRefusedError:
-                # the server is restarting: a load balancer sends the request to the other one (it was
-                # never received, so sending it again is safe)
+            except (ConnectionRefusedError, ConnectionResetError, http.client.RemoteDisconnected):
+                # the server is restarting: a load balancer sends the request to the other one (refused
+                # or reset before an answer: the stopping server never handed it to a worker; were it
+                # done after all, the page's seen_status turns the repeat into a 409, never a double)
                 with STATS.lock:
                     STATS.failovers += 1
                 port = PORTS[(PORTS.index(port) + 1) % len(PORTS)]
@@ -211,6 +231,8 @@ def race(*calls) -> list[int]:
         t.join(120)
     won = sum(1 for r in results if r == 302)
     with STATS.lock:
+        key = "/".join(str(r) for r in sorted(results))
+        STATS.races[key] = STATS.races.get(key, 0) + 1
         STATS.won += won
         STATS.lost += len(results) - won
     return results
@@ -230,14 +252,22 @@ def main() -> None:
                        "REDIS_URL": REDIS_URL, "HUEY_NAME": queue, "HUEY_IMMEDIATE": "0",
                        "DJANGO_SECURE_SSL_REDIRECT": "0", "DJANGO_BEHIND_PROXY": "1", "AXES_ENABLED": "0",
                        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"})
+    # One signing identity for every process (production refuses to start without one).
+    from certificates.signing import generate_identity
+
+    identity = Path(tempfile.mkdtemp(prefix="kt-soak-signing-"))
+    generate_identity(identity / "key.pem", identity / "cert.pem", common_name="UBND tỉnh (soak)")
+    os.environ.update({"CERTIFICATES_SIGNING_KEY": str(identity / "key.pem"),
+                       "CERTIFICATES_SIGNING_CERT": str(identity / "cert.pem")})
     django_on_fresh_database(DB)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True,
-                   env={**os.environ})
+    collect_static()
     env = service_env(dict(os.environ))
     servers = [Server(port, env, logs) for port in PORTS]
     consumers = [Consumer(name, env, logs) for name in ("c1", "c2")]
     try:
+        seed_started = time.perf_counter()
         world = seed()
+        os.environ["SOAK_SEED_S"] = f"{time.perf_counter() - seed_started:.1f}"
         for consumer in consumers:
             consumer.start()
         for server in servers:
@@ -254,11 +284,24 @@ def main() -> None:
         connections.close_all()
         drop_database(DB)
         clear_queue(queue)
-        subprocess.run(["rm", "-rf", str(media)], check=False)
+        subprocess.run(["rm", "-rf", str(media), str(identity)], check=False)
         if not os.environ.get("SOAK_KEEP_LOGS"):
             subprocess.run(["rm", "-rf", str(logs)], check=False)
         else:
             print(f"soak_logs: {logs}")
+
+
+def collect_static() -> None:
+    """Production serves hashed static files (WhiteNoise's manifest): collect them, unless the
+    collected manifest is newer than every source file (collecting takes ~20 s of CPU)."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    sources = [p for p in (ROOT / "static").rglob("*") if p.is_file()] + [ROOT / "pyproject.toml"]
+    if manifest.exists() and manifest.stat().st_mtime > max(p.stat().st_mtime for p in sources):
+        return
+    collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
+    if subprocess.run(collect, cwd=ROOT, env={**os.environ}, capture_output=True).returncode:
+        # viewflow's bundled CSS names fonts it does not ship; no page of ours uses it
+        subprocess.run([*collect, "-i", "viewflow"], cwd=ROOT, check=True, env={**os.environ})
 
 
 def redis_ok() -> bool:
@@ -309,7 +352,8 @@ def seed():
     def person(name, unit, role, **extra):
         user = User.objects.create(username=name, first_name=name, **extra)
         if unit is not None:
-            Membership.objects.create(user=user, unit=unit, role=role, title="Giám đốc" if role == Role.UNIT_HEAD else "",
+            title = {Role.UNIT_HEAD: "Giám đốc", Role.CHAIRMAN: "Phó Chủ tịch"}.get(role, "")
+            Membership.objects.create(user=user, unit=unit, role=role, title=title,
                                       signs_for="CHỦ TỊCH" if role == Role.CHAIRMAN else "")
         return user
 
@@ -368,7 +412,10 @@ def journey(world, entry, stop: threading.Event) -> None:
             return
         first.request("GET", "/viec-can-lam/")
         first.request("GET", f"/ho-so/{pk}/tham-dinh/")
-        posted = {"action": "approve", "seen_status": seen, "comment": "Đạt"}
+        from dossiers.models import Document
+
+        documents = Document.objects.filter(dossier_id=pk, is_current=True).values_list("pk", flat=True)
+        posted = {"action": "approve", "seen_status": seen, "comment": "Đạt", **{f"verdict_{d}": "ok" for d in documents}}
         race(lambda u=first: u.request("POST", f"/ho-so/{pk}/tham-dinh/", posted, port=PORTS[0]),
              lambda u=second: u.request("POST", f"/ho-so/{pk}/tham-dinh/", posted, port=PORTS[1]))
     entry.officer.request("GET", page)
@@ -438,7 +485,11 @@ def load(world, servers, consumers) -> dict:
                 if not queue:
                     return
                 entry = queue.pop(0)
-            journey(world, entry, stop)
+            try:
+                journey(world, entry, stop)
+            except Exception as exc:  # noqa: BLE001 - counted and shown: the user gave up on this dossier
+                with STATS.lock:
+                    STATS.client_errors.append(f"dossier {entry.dossier}: {exc!r}")
 
     def browser():   # pages nobody posts from: the inbox, home, dashboard, a dossier
         users = [*world.appraisers, *world.home_affairs, *world.signers]
@@ -591,13 +642,19 @@ def report(world, events, drained, setup_s, total_s, logs) -> None:
     print(f"soak_stuck_renders: {drained['stuck']}")
     print(f"soak_decisions: {drained['decisions']}")
     print(f"calendar_query_ms: {calendar_query_ms():.3f}")
-    print(f"soak_setup_s: {setup_s:.1f}")
+    print(f"soak_setup_s: {setup_s:.1f} (seeding {os.environ.get('SOAK_SEED_S')} s)")
     print(f"soak_seconds: {total_s:.1f}")
     print(f"soak_events: restart {events['restart_at_s']}-{events['restart_done_s']} s, consumer killed at "
           f"{events['kill_at_s']} s (render running: {events['render_running_at_kill']}), calendar change "
           f"{calendar['day']:%d/%m/%Y} at {events['calendar_at_s']} s, load {events['load_s']} s")
     for line in violations[:10]:
         print(f"  violation: {line}")
+    print(f"soak_answers: {dict(sorted(STATS.by_status.items()))}; races {STATS.races}")
+    for key, count in sorted(STATS.refusals.items(), key=lambda kv: -kv[1])[:6]:
+        print(f"  400 x{count}: {key}")
+    print(f"soak_client_errors: {len(STATS.client_errors)}")
+    for line in STATS.client_errors[:3]:
+        print(f"  client error: {line}")
     for sample in STATS.samples_5xx:
         print(f"  5xx: {sample}")
     if STATS.errors_5xx:

@@ -19,6 +19,7 @@ from .models import Certificate, Decision, DecisionStatus, RegisterCounter
 log = logging.getLogger("khenthuong.certificates")
 GLOBAL_REGISTER = "global"
 RENDER_KIND = "certificates.render"  # outbox: render and sign a decision's PDFs
+EXPORT_KIND = "exports.decision"     # outbox: push the award records to the national systems (api/delivery.py)
 ISSUER_ROLES = {Role.CHAIRMAN, Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.ADMIN}
 
 
@@ -112,6 +113,7 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
                      data={"decision": decision.pk, "number": number, "signed_on": signed_on.isoformat(),
                            "certificates": [c.register_number for c in mine]})
     enqueue(kind=RENDER_KIND, payload={"decision": decision.pk}, dedupe_key=str(decision.pk))
+    enqueue(kind=EXPORT_KIND, payload={"decision": decision.pk}, dedupe_key=str(decision.pk))
     return decision
 
 

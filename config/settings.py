@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "workflows",
     "certificates",
     "dossiers.criteria",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "register",
     "ops",
 ]
 
@@ -370,6 +375,45 @@ elif not CERTIFICATES_DEMO_IDENTITY:
 CERTIFICATES_RENDER_WORKERS = env_int("CERTIFICATES_RENDER_WORKERS", 2)
 CERTIFICATES_RENDER_INLINE = env_bool("CERTIFICATES_RENDER_INLINE", False)
 
+# REST API (api/): people by session, systems by client-credentials bearer tokens; problem details.
+API_TOKEN_SECONDS = env_int("API_TOKEN_SECONDS", 3600)
+API_RATE_CLIENT = env_str("API_RATE_CLIENT", "600/min")
+API_RATE_TOKEN = env_str("API_RATE_TOKEN", "30/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ClientTokenAuthentication",
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Khen thưởng API",
+    "DESCRIPTION": ("Hồ sơ đề nghị khen thưởng, quyết định và khen thưởng. Hệ thống kết nối lấy mã truy cập "
+                    "tại POST /api/v1/token/ (client credentials); lỗi trả về dạng application/problem+json."),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dossiers.models.DossierStatus",
+        "DecisionStatusEnum": "certificates.models.DecisionStatus",
+        "EventKindEnum": "dossiers.models.EventKind",
+        "NomineeKindEnum": "dossiers.models.NomineeKind",
+        "StepEnum": "dossiers.models.Step",
+        "UnitStepEnum": "api.serializers.UNIT_STEP_CHOICES",
+    },
+}
 # Operations (ops/): /healthz, /readyz (a consumer heartbeat written every minute is fresh if younger
 # than CONSUMER_HEARTBEAT_MAX_AGE seconds), `manage.py backup` / `restore`.
 CONSUMER_HEARTBEAT_MAX_AGE = env_int("CONSUMER_HEARTBEAT_MAX_AGE", 180)

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_issue_numbers_certificates_and_records_signer(world, decided, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         decision = issue(world, decided)
-    assert len(callbacks) == 1  # rendering is scheduled after commit, not run inside the transaction
+    # rendering and the export are outbox rows; after commit only the queue is kicked (one per row)
+    assert len(callbacks) == 2 and {c.__name__ for c in callbacks} == {"kick"}
     assert decision.signer_capacity == "KT. CHỦ TỊCH"
     assert decision.signer_lines == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert decision.place == "Lạng Sơn"
