@@ -161,8 +161,8 @@ def _pdf_active_content(reader) -> str | None:
     seen: set[int] = set()
 
     def visit(obj, depth=0):
-        if depth > 64:
-            return
+        if depth > 64:   # no real file nests direct objects this deep; a crafted one is refused as damaged
+            raise RecursionError
         if isinstance(obj, IndirectObject):
             key = (obj.idnum, obj.generation)
             if key in seen:

@@ -149,7 +149,6 @@ def test_s3_server_down_refuses_the_upload_with_503(world, dossier, settings):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": BUCKET, "endpoint_url": f"http://127.0.0.1:{port}", "region_name": "us-east-1",
                     "access_key": "x", "secret_key": "y", "file_overwrite": False}}}
-    settings.AWS_S3_MAX_POOL_CONNECTIONS = 1
     client = Client()
     client.force_login(world.alice)
     response = client.post(reverse("dossiers:upload", args=[dossier.pk]),

@@ -123,10 +123,11 @@ def test_a_goto_open_action_is_fine(world, dossier):
      "chứa mã JavaScript"),
     (lambda: raw_pdf(extra_objects=(b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
                                     b"/A << /S /JavaScript /JS (x) >> >>",)), "chứa mã JavaScript"),
+    (lambda: raw_pdf(b"/X " + b"<< /A " * 80 + b"/JS (x)" + b" >>" * 80), "bị hỏng hoặc không đầy đủ"),
     (pdf_launch, "(Launch)"),
     (pdf_embedded, "(EmbeddedFiles)"),
 ], ids=["half", "tail-cut", "no-structure", "encrypted", "openaction-js", "names-js", "escaped-names",
-        "unreachable-link-js", "launch", "embedded-file"])
+        "unreachable-link-js", "nested-80-deep", "launch", "embedded-file"])
 def test_hostile_pdfs_are_refused_naming_the_problem(world, dossier, make, problem):
     message = refused(world, dossier, "to-trinh.pdf", make())
     assert problem in message and "to-trinh.pdf" in message

@@ -96,6 +96,10 @@ def files(tmp_path):
     made["gia-mao.pdf"] = folder / "gia-mao.pdf"
     (folder / "rong.pdf").write_bytes(b"")
     made["rong.pdf"] = folder / "rong.pdf"
+    from tests.dossiers.test_upload_inspection import pdf_open_action_js
+
+    (folder / "co-javascript.pdf").write_bytes(pdf_open_action_js())
+    made["co-javascript.pdf"] = folder / "co-javascript.pdf"
     return made
 
 

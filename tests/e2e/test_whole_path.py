@@ -222,6 +222,11 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
     expect(page.locator("#req-to-trinh-0 .drop-msg")).to_contain_text("không phải PDF")
     page.locator("#req-to-trinh-0 input[type=file]").set_input_files(str(files["rong.pdf"]))
     expect(page.locator("#req-to-trinh-0 .drop-msg")).to_contain_text("rỗng")
+    # a real PDF that runs JavaScript when opened: refused, naming the problem
+    page.locator("#req-to-trinh-0 input[type=file]").set_input_files(str(files["co-javascript.pdf"]))
+    expect(page.locator("#req-to-trinh-0 .drop-msg")).to_contain_text("tự chạy mã JavaScript khi mở")
+    page.locator("#req-to-trinh-0").screenshot(path=str(SHOTS / "23-phone-upload-refused-javascript.png"))
+    expect(page.locator("#req-to-trinh-0")).to_have_attribute("data-state", "missing")
     expect(page.locator("#id_members_total")).to_have_value("7")
     # drag and drop of a real file
     page.evaluate("""([selector, name, bytes]) => {
