@@ -27,7 +27,7 @@ def scene(world, in_window):
     with TestCase.captureOnCommitCallbacks(execute=True):      # the decision's PDFs rendered and signed
         decision = services.decision_sign(dossiers=[old], actor=w.chris,
                                           outcomes={n.pk: True for n in old.nominees.all()}, number="12/QĐ-UBND",
-                                          signed_on=dt.date(2023, 12, 20))
+                                          signed_on=dt.date(2023, 12, 5))
     from outbox.services import dispatch
 
     dispatch(sweepers=False)

@@ -25,7 +25,7 @@ def awarded(world, in_window):
                                    chairman=w.chris), until=DossierStatus.AWAITING_DECISION)
     return services.decision_sign(dossiers=[dossier], actor=w.chris,
                                   outcomes={n.pk: True for n in dossier.nominees.all()}, number="404/QĐ-UBND",
-                                  signed_on=dt.date(2023, 12, 21))
+                                  signed_on=dt.date(2023, 12, 5))
 
 
 def as_user(user):
@@ -38,7 +38,7 @@ def test_allowed_roles_see_every_award(world, awarded):
     certificate = awarded.certificates.get()
     for user in (world.alice, world.bob, world.chris):
         html = as_user(user).post("/so-khen-thuong/ca-nhan/", {"cccd": CCCD}).content.decode()
-        assert "Bùi Thị Hạnh" in html and "404/QĐ-UBND" in html and "21/12/2023" in html
+        assert "Bùi Thị Hạnh" in html and "404/QĐ-UBND" in html and "05/12/2023" in html
         assert f"/verify/{certificate.token}/" in html and certificate.register_code in html
         assert CCCD not in html and "1981" not in html
 
