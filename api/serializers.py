@@ -9,11 +9,11 @@ from rest_framework import serializers
 from certificates.models import Certificate, Decision
 from dossiers.models import (
     AwardForm, Campaign, Document, Dossier, DossierEvent, DossierStatus, EventKind, Nominee, NomineeKind, Outcome,
-    Step, Unit,
+    Step, Unit, steps_where,
 )
 
 MAX_ID = 2**53
-UNIT_STEP_CHOICES = [(step.value, step.label) for step in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS)]
+UNIT_STEP_CHOICES = [(step.value, step.label) for step in steps_where(lambda kind: kind.is_preparation)]
 
 
 # --- catalog -------------------------------------------------------------------------------------

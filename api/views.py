@@ -176,12 +176,8 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def status(self, request, pk=None):
         """Trạng thái: the status, the step in progress, its open task and due date, what is missing."""
         dossier = self.dossier()
-        from workflows.flows import ACTIVE
-
-        task = dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first()
-        unit_steps = [st for st in dossier.path() if st in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS,
-                                                            Step.SUBMISSION)]
-        problems = dossier.problems_for(unit_steps) if dossier.submitted_at is None else []
+        task = dossier_selectors.open_task(dossier)
+        problems = dossier.unit_problems() if dossier.submitted_at is None else []
         body = {"id": dossier.pk, "status": dossier.status, "status_label": dossier.get_status_display(),
                 "current_step": dossier.current_step.value if dossier.current_step else None,
                 "open_task": None, "problems": problems}

@@ -140,9 +140,17 @@ class ChecklistRow:
 
     @property
     def state(self) -> str:
-        if self.reasons and not self.replaced_after_return:
+        if self.is_returned:
             return "returned"
-        return "present" if self.document else "missing"
+        return "present" if self.is_present else "missing"
+
+    @property
+    def is_returned(self) -> bool:
+        return bool(self.reasons) and not self.replaced_after_return
+
+    @property
+    def is_present(self) -> bool:
+        return not self.is_returned and self.document is not None
 
     @property
     def key(self) -> str:

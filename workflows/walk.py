@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from dossiers.models import Dossier, DossierStatus, NomineeKind, RequirementScope, Role, Unit, kind_of
 from dossiers.policy import Action, possible
@@ -43,7 +44,8 @@ def _prepare_step(dossier: Dossier, actors: Actors, step) -> None:
     kind = kind_of(step)
     nominees = list(dossier.nominees.all())
     if kind.records_council:
-        council_record(dossier=dossier, actor=actors.officer, held_on=dt.date(2023, 12, 1), members_total=9,
+        held_on = min(dt.date(2023, 12, 1), timezone.localdate())  # the demo's meeting, never after today
+        council_record(dossier=dossier, actor=actors.officer, held_on=held_on, members_total=9,
                        members_present=8, votes={n.pk: 8 for n in nominees})
     for requirement in dossier.requirements():
         if requirement.step != step:

@@ -44,6 +44,10 @@ class Campaign(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="checked_campaigns",
         verbose_name=_("Sở Nội vụ"),
     )
+    rulebook = models.CharField(
+        _("bộ quy định"), max_length=120, blank=True,
+        help_text=_("Tệp quy định đã nạp và phiên bản của nó (manage.py load_rulebook), ví dụ lang-son-kh-170-2023@1."),
+    )
     rulebook_frozen_at = models.DateTimeField(
         _("khóa quy định lúc"), null=True, blank=True,
         help_text=_("Khi hồ sơ đầu tiên được nộp, quy định của đợt thi đua không thể sửa nữa."),
@@ -246,10 +250,7 @@ class ConfiguredStep:
     kind: StepKind
     lead_days: int
     acting_unit_id: int | None
-
-    @property
-    def role(self) -> str:
-        return self.kind.role
+    role: str  # the StepRule's role, or the kind's
 
     @property
     def label(self):
@@ -266,6 +267,10 @@ class StepRule(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("đơn vị thực hiện"),
         help_text=_("Để trống: đơn vị lập hồ sơ (bước của đơn vị) hoặc đơn vị ghi trong đợt thi đua."),
+    )
+    role = models.CharField(
+        _("vai trò thực hiện"), max_length=20, choices=Role.choices, blank=True,
+        help_text=_("Để trống: vai trò mặc định của loại bước (ví dụ: thẩm định viên ở bước thẩm định)."),
     )
 
     class Meta:

@@ -129,7 +129,7 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
         acting_unit_id = (rule.acting_unit_id if rule and rule.acting_unit_id
                           else _ACTING_UNIT[kind.acting_unit](self))
         return ConfiguredStep(step=step, kind=kind, lead_days=rule.lead_days if rule else 5,
-                              acting_unit_id=acting_unit_id)
+                              acting_unit_id=acting_unit_id, role=(rule.role if rule and rule.role else kind.role))
 
     def unit_steps(self) -> list[Step]:
         """The unit's own steps on this dossier's path (all checked again on submission)."""

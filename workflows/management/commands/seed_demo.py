@@ -13,13 +13,15 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.models import AwardForm, Campaign, DossierStatus, Membership, Role, Unit
-from dossiers.setup import AGENCY_PATH, configure_award_form, levels, provincial_campaign
+from dossiers.models import Campaign, DossierStatus, Membership, Role, Unit
+from dossiers.rulebooks import load_file as load_rulebook
+from dossiers.setup import levels, provincial_campaign
 from workflows import services
 from workflows.walk import Actors, add_nominees, walk
 
 PASSWORD = "khenthuong2023"
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+RULEBOOKS = settings.BASE_DIR / "rulebooks"  # the demo's campaigns are loaded from their rulebook files
 LEGAL_BASIS = (
     "Luật Thi đua, khen thưởng ngày 15/6/2022; Nghị định số 98/2023/NĐ-CP; Nghị định số 45/2020/NĐ-CP "
     "ngày 08/4/2020 của Chính phủ về thực hiện thủ tục hành chính trên môi trường điện tử; Nghị quyết số "
@@ -152,12 +154,7 @@ class Command(BaseCommand):
             return dossier
 
         # 1. Kế hoạch 170/KH-UBND: window 04–06/12/2023, now closed. Work happens on its real dates.
-        plan = provincial_campaign(
-            province=province, appraising=stt, home_affairs=snv, plan_number="170/KH-UBND",
-            title="Đẩy mạnh thực hiện thủ tục hành chính trên môi trường điện tử và số hóa hồ sơ, kết quả giải "
-                  "quyết thủ tục hành chính còn hiệu lực trên địa bàn tỉnh Lạng Sơn",
-            period=(dt.date(2023, 8, 20), dt.date(2023, 11, 30)), window=(dt.date(2023, 12, 4), dt.date(2023, 12, 6)),
-            targets={lv["tinh"]: 70, lv["huyen"]: 60, lv["xa"]: 55}, legal_basis=LEGAL_BASIS)
+        plan = load_rulebook(RULEBOOKS / "lang-son-kh-170-2023.yaml")
         form = plan.award_forms.get(code="bang-khen")
         states = [
             ("yte", DossierStatus.DRAFT), ("taichinh", DossierStatus.PROPOSAL_READY),
@@ -217,16 +214,9 @@ class Command(BaseCommand):
         # 3. Seed 004: the centre's own campaign, Giấy khen of its director (proposal → council → decision).
         centre = units["ttpvhcc"]
         self.user("giamdoc_ttpvhcc", centre, Role.CHAIRMAN, name="Triệu Thị Hoa", title="Giám đốc")
-        centre_campaign = Campaign.objects.create(
-            plan_number="12/KH-TTPVHCC", issuing_unit=centre,
-            title="Thi đua đặc biệt lập thành tích chào mừng kỷ niệm 90 năm Ngày truyền thống Đảng bộ tỉnh "
-                  "Lạng Sơn (15/6/1933 - 15/6/2023)",
-            legal_basis="Kế hoạch số 416-KH/ĐU ngày 27/3/2023 của Đảng ủy Văn phòng UBND tỉnh.",
-            period_start=dt.date(2023, 3, 28), period_end=dt.date(2023, 6, 10),
-            window_opens=today - dt.timedelta(days=2), window_closes=today + dt.timedelta(days=10))
-        giay_khen = configure_award_form(AwardForm.objects.create(
-            campaign=centre_campaign, code="giay-khen", name="Giấy khen của Giám đốc Trung tâm",
-            deciding_unit=centre, signer_office="GIÁM ĐỐC TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH"), AGENCY_PATH)
+        centre_campaign = load_rulebook(RULEBOOKS / "ttpvhcc-giay-khen-2023.yaml",
+                                        window=(today - dt.timedelta(days=2), today + dt.timedelta(days=10)))
+        giay_khen = centre_campaign.award_forms.get(code="giay-khen")
         centre_actors = Actors(officer=officers["ttpvhcc"], head=heads["ttpvhcc"],
                                chairman=get_user_model().objects.get(username="giamdoc_ttpvhcc"))
         dossier = services.dossier_create(campaign=centre_campaign, award_form=giay_khen, unit=centre,
