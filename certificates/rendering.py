@@ -389,8 +389,9 @@ def decision_context(decision) -> dict:
 
 
 @in_official_language
-def decision_pdf(decision) -> bytes:
-    return _weasy(render_to_string("certificates/decision.html", decision_context(decision)))
+def decision_pdf(decision, *, draft: bool = False) -> bytes:
+    """The Quyết định; `draft` marks every page DỰ THẢO (the preview shown before signing)."""
+    return _weasy(render_to_string("certificates/decision.html", {**decision_context(decision), "draft": draft}))
 
 
 # --- the awardee list ----------------------------------------------------------------------------------

@@ -111,7 +111,11 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
         record_event(dossier=dossier, actor=actor, kind=EventKind.DECISION,
                      comment=_("Quyết định số %(number)s") % {"number": number},
                      data={"decision": decision.pk, "number": number, "signed_on": signed_on.isoformat(),
-                           "certificates": [c.register_number for c in mine]})
+                           "certificates": [c.register_number for c in mine],
+                           # what the unit's dossier page shows of its result (dossiers reads no certificates)
+                           "signer": {"name": decision.signer_name, "lines": decision.signer_lines},
+                           "issued": [{"certificate": c.pk, "nominee": c.nominee_id, "token": c.token,
+                                       "code": c.register_code} for c in mine]})
     enqueue(kind=RENDER_KIND, payload={"decision": decision.pk}, dedupe_key=str(decision.pk))
     enqueue(kind=EXPORT_KIND, payload={"decision": decision.pk}, dedupe_key=str(decision.pk))
     return decision
@@ -147,9 +151,9 @@ def decision_revoke(*, decision: Decision, actor, reason: str) -> Decision:
 @transaction.atomic
 def decision_rerender(*, decision: Decision, actor) -> Decision:
     """Ask for the PDFs again (after a failure, or a new signing key)."""
-    from .selectors import can_view_decision
+    from .selectors import may_rerender
 
-    if not can_view_decision(actor, decision):
-        raise NotPermitted()
+    if not may_rerender(actor, decision):
+        raise NotPermitted(_("Chỉ cơ quan ban hành quyết định hoặc quản trị hệ thống được in lại quyết định đã ký."))
     enqueue(kind=RENDER_KIND, payload={"decision": decision.pk, "force": True}, dedupe_key=str(decision.pk))
     return decision

@@ -55,9 +55,11 @@ def _status(decision) -> dict:
 @login_required
 def decision_detail(request, pk: int):
     decision = _decision_or_404(request, pk)
-    certificates = decision.certificates.order_by("serial")
+    handles = selectors.handles_decision(request.user, decision)
+    certificates = selectors.visible_certificates(request.user, decision)
     return render(request, "certificates/decision_detail.html", {
-        "decision": decision, "certificates": certificates, "status": _status(decision),
+        "decision": decision, "certificates": certificates, "status": _status(decision), "handles": handles,
+        "can_rerender": selectors.may_rerender(request.user, decision),
         "signature": selectors.decision_signature(decision),
         "can_revoke": Role.CHAIRMAN in roles_at(request.user, decision.issuing_unit_id)
         and not decision.is_revoked,
@@ -94,6 +96,8 @@ def decision_pdf(request, pk: int):
 def certificates_pdf(request, pk: int):
     """The batch; ?blank=1 renders the pre-printed-blank version now (text only, at the blank's positions)."""
     decision = _decision_or_404(request, pk)
+    if not selectors.handles_decision(request.user, decision):
+        raise Http404  # a unit downloads its own certificates one by one, never the whole batch
     if request.GET.get("blank") == "1":
         data = signing.sign_pdf(rendering.certificates_pdf(decision, blank=True),
                                 reason=f"Bằng khen theo Quyết định số {decision.number}", location=decision.place)
@@ -106,6 +110,8 @@ def certificates_pdf(request, pk: int):
 @login_required
 def awardees_xlsx(request, pk: int):
     decision = _decision_or_404(request, pk)
+    if not selectors.handles_decision(request.user, decision):
+        raise Http404
     response = HttpResponse(xlsx_without_formulas(rendering.awardees_xlsx(decision)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="danh-sach-{_slug(decision.number)}.xlsx"'
@@ -119,6 +125,8 @@ def certificate_pdf(request, pk: int):
     if certificate is None:
         raise Http404
     decision = _decision_or_404(request, certificate.decision_id)
+    if not selectors.visible_certificates(request.user, decision).filter(pk=certificate.pk).exists():
+        raise Http404  # another unit's certificate
     certificate.decision = decision
     data = rendering.certificate_pdf(certificate, blank=request.GET.get("blank") == "1")
     data = signing.sign_pdf(data, reason=f"Bằng khen theo Quyết định số {decision.number}", location=decision.place)
