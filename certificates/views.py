@@ -47,9 +47,39 @@ def _decision_or_404(request, pk):
 
 
 def _status(decision) -> dict:
-    return {"status": decision.render_status, "label": decision.get_render_status_display(),
+    """The true state of the rendering: queued (and whether the queue is reachable), rendering x of y,
+    stalled, retrying or failed with the reason, done."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from outbox.models import OutboxMessage
+
+    from .services import RENDER_KIND
+    from .tasks import is_stalled
+
+    status, detail = decision.render_status, ""
+    if status == RenderStatus.PENDING:
+        message = (OutboxMessage.objects.filter(kind=RENDER_KIND, dedupe_key=str(decision.pk),
+                                                delivered_at__isnull=True).first())
+        if message is not None and message.last_error:
+            detail = _("Hàng đợi in chưa sẵn sàng; hệ thống tự thử lại (lần %(n)s, tiếp lúc %(at)s).") % {
+                "n": message.attempts, "at": date_format(timezone.localtime(message.available_at), "H:i:s")}
+        elif decision.render_queued_at:
+            detail = _("Đã chuyển cho máy in lúc %(at)s, đang chờ đến lượt.") % {
+                "at": date_format(timezone.localtime(decision.render_queued_at), "H:i:s")}
+    elif status == RenderStatus.RUNNING and is_stalled(decision):
+        beat = decision.render_heartbeat_at or decision.render_started_at
+        detail = _("Máy in không phản hồi từ %(at)s; hệ thống sẽ tự in tiếp, hoặc bấm “In lại”.") % {
+            "at": date_format(timezone.localtime(beat), "H:i:s") if beat else "?"}
+    elif status == RenderStatus.RETRYING:
+        detail = _("Lần in thứ %(n)s dừng giữa chừng (%(reason)s); hệ thống tự in tiếp phần còn lại.") % {
+            "n": decision.render_attempts, "reason": decision.render_error[:300]}
+    elif status == RenderStatus.FAILED:
+        detail = _("In bị lỗi sau %(n)s lần thử: %(reason)s. Bấm “In lại” để thử lại; số sổ vàng đã cấp không "
+                   "thay đổi.") % {"n": decision.render_attempts, "reason": decision.render_error[:300]}
+    return {"status": status, "label": decision.get_render_status_display(), "detail": detail,
             "done": decision.render_done, "total": decision.render_total,
-            "ready": decision.render_status == RenderStatus.DONE}
+            "ready": status == RenderStatus.DONE}
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -319,13 +320,17 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
 
 
 def _criteria_html(request, dossier) -> str:
-    """The criteria appraisal panel. Its failure must not take the review page down: it is logged
-    and the panel is left out."""
+    """The criteria appraisal panel. Its failure must not take the review page down: it is logged, and
+    the page says the panel is missing."""
     try:
         return render_to_string("criteria/_evaluation.html", {"dossier": dossier}, request=request)
     except Exception:
         log.exception("criteria panel failed for dossier %s", dossier.pk)
-        return ""
+        return format_html('<section class="card" id="criteria-unavailable"><div class="alert alert-error" '
+                           'role="alert">{}</div></section>',
+                           _("Không hiển thị được phần đánh giá tiêu chí của hồ sơ này do lỗi hệ thống (đã ghi "
+                             "nhận để xử lý). Hãy tự đối chiếu tiêu chí trước khi quyết định, hoặc tải lại trang "
+                             "sau ít phút."))
 
 
 # --- the decision ---------------------------------------------------------------------------------

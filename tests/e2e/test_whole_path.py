@@ -158,7 +158,7 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     expect(page.locator("#result")).to_contain_text("Được khen thưởng")
     decision_link = page.locator("#result a[id^=download-decision-]")
     for _ in range(40):   # the signed PDF is rendered by the queue after commit
-        if page.request.get(decision_link.get_attribute("href")).status == 200:
+        if page.request.get(base + decision_link.get_attribute("href")).status == 200:
             break
         page.wait_for_timeout(250)
     with page.expect_download() as download:
