@@ -86,8 +86,9 @@
             var done = reply.row_id && document.getElementById(reply.row_id);
             var m = done && done.querySelector(".drop-msg");
             if (m) { m.textContent = reply.message; m.className = "drop-msg ok"; }
-            fresh.setAttribute("tabindex", "-1");
-            fresh.focus();  // the focus goes to the result, not to <body> (WCAG 2.4.3)
+            var result = done || fresh;
+            result.setAttribute("tabindex", "-1");
+            result.focus();  // the focus goes to the result (the uploaded row), not to <body> (WCAG 2.4.3)
             announce(reply.message);
           } else { say(reply.message, "ok"); }
           document.dispatchEvent(new CustomEvent("dossier:uploaded"));
