@@ -28,6 +28,18 @@ from .services.documents import receiving_failed
 log = logging.getLogger("khenthuong.web")
 
 
+def _storage_read_errors() -> tuple[type[Exception], ...]:
+    """What the document storage raises when it cannot be read: the disk (OSError), S3 (botocore)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+STORAGE_READ_ERRORS = _storage_read_errors()
+
+
 def wants_json(request) -> bool:
     return request.headers.get("x-requested-with") == "XMLHttpRequest" or "application/json" in request.headers.get(
         "accept", "")
@@ -257,6 +269,9 @@ def document_view(request, document_pk):
         raise Http404 from None
     except FileNotFoundError:
         raise Http404 from None
+    except STORAGE_READ_ERRORS:
+        log.exception("document %s could not be read from the storage", document.pk)
+        return render(request, "dossiers/document_unavailable.html", {"document": document}, status=503)
     # Inline only a PDF that passed the upload's deep checks (the preview), and then sandboxed: no
     # script, no form, its own opaque origin. Word files, images and anything else are downloads,
     # never opened by the browser in the site's origin.

@@ -88,7 +88,7 @@
             if (m) { m.textContent = reply.message; m.className = "drop-msg ok"; }
             var result = done || fresh;
             result.setAttribute("tabindex", "-1");
-            result.focus();  // the focus goes to the uploaded row, not to <body> (WCAG 2.4.3)
+            result.focus();  // the focus goes to the result (the uploaded row), not to <body> (WCAG 2.4.3)
             announce(reply.message);
           } else { say(reply.message, "ok"); }
           document.dispatchEvent(new CustomEvent("dossier:uploaded"));
