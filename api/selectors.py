@@ -69,6 +69,25 @@ def may_see_history(user, person: Person) -> bool:
     return person.nominations.filter(dossier__unit_id__in=lineage).exists()
 
 
+def person_history(person: Person) -> list[dict]:
+    """Every award of the person with its decision and certificate (the API's and the page's rows)."""
+    from django.urls import reverse
+
+    rows = []
+    for certificate in person_awards(person):
+        decision = certificate.decision
+        rows.append({
+            "decision_number": decision.number, "decision_date": decision.signed_on,
+            "decision_id": decision.pk, "certificate_id": certificate.pk,
+            "award_form": decision.award_form.name, "campaign": str(decision.award_form.campaign),
+            "unit": certificate.nominee.dossier.unit.name, "outcome": certificate.nominee.outcome,
+            "register_code": certificate.register_code,
+            "revoked": certificate.revoked_at is not None or decision.is_revoked,
+            "verify_path": reverse("certificates:verify", args=[certificate.token]),
+        })
+    return rows
+
+
 def person_awards(person: Person) -> list[Certificate]:
     """Every award of the person: certificates of issued (or revoked) decisions, newest first."""
     return list(Certificate.objects.filter(nominee__person=person)

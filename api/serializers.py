@@ -143,6 +143,15 @@ class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
 
 
+class DocumentReferenceSerializer(serializers.Serializer):
+    document_type = serializers.SlugField(max_length=40)
+    nominee = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True)
+    source_document = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True,
+                                               help_text=_("Văn bản của một hồ sơ khác mà bạn được xem."))
+    source_decision = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False, allow_null=True,
+                                               help_text=_("Quyết định khen thưởng đã ký (bản PDF có chữ ký số)."))
+
+
 class CouncilSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     members_total = serializers.IntegerField(min_value=1, max_value=200)
@@ -250,6 +259,8 @@ class PersonLookupSerializer(serializers.Serializer):
 
 class PersonAwardSerializer(serializers.Serializer):
     decision_number = serializers.CharField()
+    decision_id = serializers.IntegerField()
+    certificate_id = serializers.IntegerField()
     decision_date = serializers.DateField()
     award_form = serializers.CharField()
     campaign = serializers.CharField()

@@ -99,7 +99,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     required_scopes = {
         "list": "dossiers:read", "retrieve": "dossiers:read", "status": "dossiers:read",
         "timeline": "dossiers:read", "create": "dossiers:write", "nominees": "dossiers:write",
-        "documents": "dossiers:write", "council": "dossiers:write", "complete_step": "dossiers:write",
+        "documents": "dossiers:write", "document_reference": "dossiers:write", "council": "dossiers:write", "complete_step": "dossiers:write",
         "submit": "dossiers:submit",
     }
 
@@ -232,6 +232,42 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                                                     document_type=document_type, nominee=nominee)
         return Response(s.DocumentSerializer(document).data, status=http.HTTP_201_CREATED)
 
+    @extend_schema(tags=["dossiers"], request=s.DocumentReferenceSerializer,
+                   responses={201: s.DocumentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="documents/reference", url_name="document-reference")
+    def document_reference(self, request, pk=None):
+        """Đính kèm văn bản đã có (once-only): a document of another dossier you may see, or a previous
+        decision's signed PDF, attached by reference instead of uploaded again."""
+        from certificates.references import decision_attach_reference
+        from dossiers.models import Document
+        from dossiers.services.references import document_attach_reference
+
+        dossier = self.dossier()
+        data = self.validated(s.DocumentReferenceSerializer)
+        document_type = DocumentType.objects.filter(code=data["document_type"]).first()
+        if document_type is None:
+            raise InvalidInput(_("Thành phần hồ sơ không hợp lệ."))
+        nominee = None
+        if data.get("nominee"):
+            nominee = Nominee.objects.filter(pk=data["nominee"], dossier=dossier).first()
+            if nominee is None:
+                raise NotPermitted()
+        if bool(data.get("source_document")) == bool(data.get("source_decision")):
+            raise InvalidInput(_("Hãy chọn đúng một văn bản đã có để đính kèm."))
+        if data.get("source_document"):
+            source = Document.objects.select_related("dossier").filter(pk=data["source_document"]).first()
+            if source is None:
+                raise Http404
+            document = document_attach_reference(dossier=dossier, actor=request.user, document_type=document_type,
+                                                 source_document=source, nominee=nominee)
+        else:
+            decision = selectors.visible_decisions(request.user).filter(pk=data["source_decision"]).first()
+            if decision is None:
+                raise Http404
+            document = decision_attach_reference(dossier=dossier, actor=request.user, document_type=document_type,
+                                                 decision=decision, nominee=nominee)
+        return Response(s.DocumentSerializer(document).data, status=http.HTTP_201_CREATED)
+
     @extend_schema(tags=["dossiers"], request=s.CouncilSerializer, responses={200: s.DossierDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def council(self, request, pk=None):
@@ -311,18 +347,7 @@ class PersonHistoryView(APIView):
         person = Person.objects.filter(citizen_id=serializer.validated_data["citizen_id"]).first()
         if person is None or not selectors.may_see_history(request.user, person):
             raise Http404
-        awards = []
-        for certificate in selectors.person_awards(person):
-            decision = certificate.decision
-
-            awards.append({
-                "decision_number": decision.number, "decision_date": decision.signed_on,
-                "award_form": decision.award_form.name, "campaign": str(decision.award_form.campaign),
-                "unit": certificate.nominee.dossier.unit.name, "outcome": certificate.nominee.outcome,
-                "register_code": certificate.register_code,
-                "revoked": certificate.revoked_at is not None or decision.is_revoked,
-                "verify_path": reverse("certificates:verify", args=[certificate.token]),
-            })
+        awards = selectors.person_history(person)
         return Response(s.PersonHistorySerializer({"full_name": person.full_name,
                                                    "citizen_id_masked": person.masked_citizen_id,
                                                    "awards": awards}).data)

@@ -24,6 +24,7 @@ class DecisionStatus(models.TextChoices):
 class RenderStatus(models.TextChoices):
     PENDING = "pending", _("Chờ in")
     RUNNING = "running", _("Đang in")
+    RETRYING = "retrying", _("Đang thử in lại")
     DONE = "done", _("Đã in xong")
     FAILED = "failed", _("In bị lỗi")
 
@@ -61,6 +62,15 @@ class Decision(models.Model):
     render_total = models.PositiveIntegerField(_("tổng số bằng"), default=0)
     render_error = models.TextField(blank=True)
     render_started_at = models.DateTimeField(null=True, blank=True)
+    # The renderer's pulse: written every few seconds while it works. A render whose heartbeat is older
+    # than CERTIFICATES_RENDER_STALL_SECONDS (or whose process is gone) is re-queued by the sweeper.
+    render_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_token = models.CharField(max_length=32, blank=True)      # the attempt that may write progress
+    render_worker = models.CharField(max_length=120, blank=True)    # host:pid of that attempt
+    render_queued_at = models.DateTimeField(null=True, blank=True)  # handed to the queue
+    # Chunks of the batch already rendered and stored (resumed, never rendered twice): {"size": 50, "done": [0, 1]}
+    render_parts = models.JSONField(default=dict, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     decision_pdf = models.FileField(upload_to="certificates/", blank=True)
     certificates_pdf = models.FileField(upload_to="certificates/", blank=True)
@@ -106,6 +116,10 @@ class Certificate(models.Model):
     workplace = models.CharField(_("đơn vị"), max_length=255, blank=True)
     achievement = models.TextField(_("thành tích"), blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    # Hash chain in register order (dossiers/audit.py); the database refuses UPDATE (but revoked_at, once)
+    # and DELETE.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["decision", "serial"]

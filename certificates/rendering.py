@@ -275,14 +275,58 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 
 
 def render_workers() -> int:
-    return max(1, settings.CERTIFICATES_RENDER_WORKERS)
+    return max(1, int(settings.CERTIFICATES_RENDER_WORKERS))
 
 
-@in_official_language
-def certificates_pdf(decision, certificates=None, *, blank: bool = False, workers: int | None = None,
-                     chunk_size: int | None = None, progress: Callable[[int], None] | None = None) -> bytes:
-    """All certificates of a decision (or the given ones) in one PDF, one page each. `progress` is called
-    with the number of pages done after each chunk."""
+class RenderWorkerLost(RuntimeError):
+    """A render worker process died (killed, out of memory) or stopped answering: the attempt fails."""
+
+
+def run_chunks(jobs: list, *, workers: int, timeout: float | None = None) -> Iterator[tuple[int, tuple]]:
+    """Render `jobs` (`_render_chunk` arguments), yielding (index, result) in order. With several workers
+    they run in a process pool; a worker that dies (SIGKILL, the OOM killer) or a chunk that takes longer
+    than `timeout` seconds raises RenderWorkerLost instead of waiting forever (multiprocessing.Pool
+    would hang: it replaces the dead worker but never returns the lost chunk)."""
+    timeout = timeout if timeout is not None else settings.CERTIFICATES_RENDER_CHUNK_TIMEOUT
+    if workers <= 1 or len(jobs) <= 1:
+        for index, job in enumerate(jobs):
+            yield index, _render_chunk(job)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Forkserver, not fork: the caller may be a threaded web server or queue worker, and a child forked
+    # from a threaded process can inherit a lock held by another thread. The children only render (no
+    # database access).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["certificates.rendering"])
+    pool = ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=_worker_init)
+    window, pending, submitted = 2 * workers, [], 0
+    try:
+        while submitted < len(jobs) or pending:
+            while submitted < len(jobs) and len(pending) < window:   # bounded: memory stays flat
+                pending.append(pool.submit(_render_chunk, jobs[submitted]))
+                submitted += 1
+            index = submitted - len(pending)
+            future = pending.pop(0)
+            try:
+                result = future.result(timeout=timeout)
+            except BrokenProcessPool as exc:
+                raise RenderWorkerLost(f"một tiến trình in đã dừng đột ngột (bị tắt hoặc hết bộ nhớ) ở phần {index + 1}"
+                                       f"/{len(jobs)}") from exc
+            except FutureTimeout as exc:
+                raise RenderWorkerLost(f"phần {index + 1}/{len(jobs)} không in xong sau {timeout:.0f} giây") from exc
+            yield index, result
+    finally:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if process.is_alive():   # a hung or still busy worker must not outlive the attempt
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def prepare(decision, certificates=None, *, blank: bool = False, chunk_size: int | None = None):
+    """(background PDF or None, chunk jobs) for a decision's certificates (all, or the given ones)."""
     kind = certificate_kind(decision.award_form)
     if certificates is None:
         certificates = decision.certificates.order_by("serial")
@@ -294,30 +338,24 @@ def certificates_pdf(decision, certificates=None, *, blank: bool = False, worker
         shared = _page_fields(items[0], layout, DECISION_FIELDS) if items else []
         background = static_layer_pdf(kind=kind, signer_office=decision.award_form.signer_office, fields=shared)
         names = set(layout) - set(DECISION_FIELDS)
-    jobs = [(chunk, layout, names) for chunk in _chunks(items, chunk_size or CHUNK_SIZE)]
+    return background, [(chunk, layout, names) for chunk in _chunks(items, chunk_size or CHUNK_SIZE)]
+
+
+@in_official_language
+def certificates_pdf(decision, certificates=None, *, blank: bool = False, workers: int | None = None,
+                     chunk_size: int | None = None, progress: Callable[[int], None] | None = None) -> bytes:
+    """All certificates of a decision (or the given ones) in one PDF, one page each. `progress` is called
+    with the number of pages done after each chunk."""
+    background, jobs = prepare(decision, certificates, blank=blank, chunk_size=chunk_size)
     workers = render_workers() if workers is None else workers
 
     def rendered() -> Iterator[tuple[bytes, list[bytes]]]:
         done = 0
-        if workers > 1 and len(jobs) > 1:
-            # Forkserver, not fork: the caller may be a threaded web server or queue worker, and a child
-            # forked from a threaded process can inherit a lock held by another thread. The children only
-            # render (no database access).
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["certificates.rendering"])
-            with context.Pool(min(workers, len(jobs)), initializer=_worker_init) as pool:
-                for (chunk, _layout, _names), rendered_chunk in zip(jobs, pool.imap(_render_chunk, jobs)):
-                    done += len(chunk)
-                    yield rendered_chunk
-                    if progress:
-                        progress(done)
-        else:
-            for job in jobs:
-                rendered_chunk = _render_chunk(job)
-                done += len(job[0])
-                yield rendered_chunk
-                if progress:
-                    progress(done)
+        for index, rendered_chunk in run_chunks(jobs, workers=workers):
+            done += len(jobs[index][0])
+            yield rendered_chunk
+            if progress:
+                progress(done)
 
     return compose(background, rendered())
 
@@ -389,8 +427,9 @@ def decision_context(decision) -> dict:
 
 
 @in_official_language
-def decision_pdf(decision) -> bytes:
-    return _weasy(render_to_string("certificates/decision.html", decision_context(decision)))
+def decision_pdf(decision, *, draft: bool = False) -> bytes:
+    """The Quyết định; `draft` marks every page DỰ THẢO (the preview shown before signing)."""
+    return _weasy(render_to_string("certificates/decision.html", {**decision_context(decision), "draft": draft}))
 
 
 # --- the awardee list ----------------------------------------------------------------------------------

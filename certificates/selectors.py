@@ -2,13 +2,14 @@
 
 from django.core.files.storage import default_storage
 
+from dossiers.models import Membership, Role
 from dossiers.rules import is_admin, roles_at
 
 from .models import Certificate, Decision
 from .signing import SignatureCheck, verify_pdf
 
 
-def can_view_decision(user, decision: Decision) -> bool:
+def handles_decision(user, decision: Decision) -> bool:
     """Who handles decisions: the issuing unit, the campaign's appraising unit and Sở Nội vụ, admins."""
     if not user or not user.is_authenticated:
         return False
@@ -17,6 +18,35 @@ def can_view_decision(user, decision: Decision) -> bool:
     campaign = decision.award_form.campaign
     return any(roles_at(user, unit_id) for unit_id in (campaign.appraising_unit_id, campaign.home_affairs_unit_id)
                if unit_id)
+
+
+def own_unit_ids(user) -> set[int]:
+    """The units whose dossiers `user` prepares or signs (officer, head)."""
+    if not user or not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user, is_active=True, role__in=[Role.UNIT_OFFICER, Role.UNIT_HEAD],
+                                         unit__successor__isnull=True).values_list("unit_id", flat=True))
+
+
+def can_view_decision(user, decision: Decision) -> bool:
+    """Those who handle it, and a unit whose dossiers are in it (it sees only its own certificates)."""
+    if handles_decision(user, decision):
+        return True
+    units = own_unit_ids(user)
+    return bool(units) and decision.certificates.filter(nominee__dossier__unit_id__in=units).exists()
+
+
+def visible_certificates(user, decision: Decision):
+    """The decision's certificates `user` may open: all for those who handle it, a unit its own."""
+    certificates = decision.certificates.order_by("serial")
+    if handles_decision(user, decision):
+        return certificates
+    return certificates.filter(nominee__dossier__unit_id__in=own_unit_ids(user))
+
+
+def may_rerender(user, decision: Decision) -> bool:
+    """Only the signing office (its members) or an administrator asks for the PDFs again."""
+    return bool(is_admin(user) or roles_at(user, decision.issuing_unit_id))
 
 
 def decision_for(user, pk: int) -> Decision | None:

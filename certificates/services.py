@@ -14,7 +14,8 @@ from dossiers.services import lock_dossier, record_event
 from dossiers.text import clean_line, in_official_language, place_of
 from outbox import enqueue
 
-from .models import Certificate, Decision, DecisionStatus, RegisterCounter
+from .audit import chain_certificates
+from .models import Certificate, Decision, DecisionStatus, RegisterCounter, RenderStatus
 
 log = logging.getLogger("khenthuong.certificates")
 GLOBAL_REGISTER = "global"
@@ -100,18 +101,24 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
     ordered = sorted(fresh, key=lambda n: (n.kind != NomineeKind.COLLECTIVE, n.dossier_id, n.pk))
     first = _take_register_numbers(len(ordered))
     achievement = achievement_line(award_form)
-    certificates = Certificate.objects.bulk_create([
+    certificates = [
         Certificate(decision=decision, nominee=n, serial=i, register_number=first + i - 1, kind=n.kind,
                     recipient_name=n.name, position=n.position if n.kind == NomineeKind.INDIVIDUAL else "",
                     workplace=(n.workplace or dossiers[n.dossier_id].unit.name) if n.kind == NomineeKind.INDIVIDUAL
                     else n.workplace, achievement=achievement)
-        for i, n in enumerate(ordered, start=1)])
+        for i, n in enumerate(ordered, start=1)]
+    chain_certificates(certificates)  # under the register counter's lock: one gap-free chain
+    certificates = Certificate.objects.bulk_create(certificates)
     for dossier in dossiers.values():
         mine = [c for c in certificates if c.nominee.dossier_id == dossier.pk]
         record_event(dossier=dossier, actor=actor, kind=EventKind.DECISION,
                      comment=_("Quyết định số %(number)s") % {"number": number},
                      data={"decision": decision.pk, "number": number, "signed_on": signed_on.isoformat(),
-                           "certificates": [c.register_number for c in mine]})
+                           "certificates": [c.register_number for c in mine],
+                           # what the unit's dossier page shows of its result (dossiers reads no certificates)
+                           "signer": {"name": decision.signer_name, "lines": decision.signer_lines},
+                           "issued": [{"certificate": c.pk, "nominee": c.nominee_id, "token": c.token,
+                                       "code": c.register_code} for c in mine]})
     enqueue(kind=RENDER_KIND, payload={"decision": decision.pk}, dedupe_key=str(decision.pk))
     enqueue(kind=EXPORT_KIND, payload={"decision": decision.pk}, dedupe_key=str(decision.pk))
     return decision
@@ -146,10 +153,24 @@ def decision_revoke(*, decision: Decision, actor, reason: str) -> Decision:
 
 @transaction.atomic
 def decision_rerender(*, decision: Decision, actor) -> Decision:
-    """Ask for the PDFs again (after a failure, or a new signing key)."""
-    from .selectors import can_view_decision
+    """"In lại": acts at once on a render that is waiting, stalled, retrying or failed (it resumes from
+    the chunks already stored), and renders a finished decision again from scratch (e.g. after a new
+    signing key). A render that is alive is left to finish."""
+    from .selectors import may_rerender
+    from .tasks import is_stalled
 
-    if not can_view_decision(actor, decision):
-        raise NotPermitted()
-    enqueue(kind=RENDER_KIND, payload={"decision": decision.pk, "force": True}, dedupe_key=str(decision.pk))
+    if not may_rerender(actor, decision):
+        raise NotPermitted(_("Chỉ cơ quan ban hành quyết định hoặc quản trị hệ thống được in lại quyết định đã ký."))
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.render_status == RenderStatus.RUNNING and not is_stalled(decision):
+        raise InvalidState(_("Quyết định đang được in (%(done)s/%(total)s bằng); không cần in lại.")
+                           % {"done": decision.render_done, "total": decision.render_total})
+    restart = decision.render_status == RenderStatus.DONE
+    updates = {"render_status": RenderStatus.PENDING, "render_attempts": 0, "render_error": "",
+               "render_token": "", "render_queued_at": None}
+    if restart:
+        updates.update(render_parts={}, render_done=0)
+    Decision.objects.filter(pk=decision.pk).update(**updates)
+    enqueue(kind=RENDER_KIND, payload={"decision": decision.pk, "restart": restart}, dedupe_key=str(decision.pk))
+    decision.refresh_from_db()
     return decision

@@ -47,17 +47,49 @@ def _decision_or_404(request, pk):
 
 
 def _status(decision) -> dict:
-    return {"status": decision.render_status, "label": decision.get_render_status_display(),
+    """The true state of the rendering: queued (and whether the queue is reachable), rendering x of y,
+    stalled, retrying or failed with the reason, done."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from outbox.models import OutboxMessage
+
+    from .services import RENDER_KIND
+    from .tasks import is_stalled
+
+    status, detail = decision.render_status, ""
+    if status == RenderStatus.PENDING:
+        message = (OutboxMessage.objects.filter(kind=RENDER_KIND, dedupe_key=str(decision.pk),
+                                                delivered_at__isnull=True).first())
+        if message is not None and message.last_error:
+            detail = _("Hàng đợi in chưa sẵn sàng; hệ thống tự thử lại (lần %(n)s, tiếp lúc %(at)s).") % {
+                "n": message.attempts, "at": date_format(timezone.localtime(message.available_at), "H:i:s")}
+        elif decision.render_queued_at:
+            detail = _("Đã chuyển cho máy in lúc %(at)s, đang chờ đến lượt.") % {
+                "at": date_format(timezone.localtime(decision.render_queued_at), "H:i:s")}
+    elif status == RenderStatus.RUNNING and is_stalled(decision):
+        beat = decision.render_heartbeat_at or decision.render_started_at
+        detail = _("Máy in không phản hồi từ %(at)s; hệ thống sẽ tự in tiếp, hoặc bấm “In lại”.") % {
+            "at": date_format(timezone.localtime(beat), "H:i:s") if beat else "?"}
+    elif status == RenderStatus.RETRYING:
+        detail = _("Lần in thứ %(n)s dừng giữa chừng (%(reason)s); hệ thống tự in tiếp phần còn lại.") % {
+            "n": decision.render_attempts, "reason": decision.render_error[:300]}
+    elif status == RenderStatus.FAILED:
+        detail = _("In bị lỗi sau %(n)s lần thử: %(reason)s. Bấm “In lại” để thử lại; số sổ vàng đã cấp không "
+                   "thay đổi.") % {"n": decision.render_attempts, "reason": decision.render_error[:300]}
+    return {"status": status, "label": decision.get_render_status_display(), "detail": detail,
             "done": decision.render_done, "total": decision.render_total,
-            "ready": decision.render_status == RenderStatus.DONE}
+            "ready": status == RenderStatus.DONE}
 
 
 @login_required
 def decision_detail(request, pk: int):
     decision = _decision_or_404(request, pk)
-    certificates = decision.certificates.order_by("serial")
+    handles = selectors.handles_decision(request.user, decision)
+    certificates = selectors.visible_certificates(request.user, decision)
     return render(request, "certificates/decision_detail.html", {
-        "decision": decision, "certificates": certificates, "status": _status(decision),
+        "decision": decision, "certificates": certificates, "status": _status(decision), "handles": handles,
+        "can_rerender": selectors.may_rerender(request.user, decision),
         "signature": selectors.decision_signature(decision),
         "can_revoke": Role.CHAIRMAN in roles_at(request.user, decision.issuing_unit_id)
         and not decision.is_revoked,
@@ -94,6 +126,8 @@ def decision_pdf(request, pk: int):
 def certificates_pdf(request, pk: int):
     """The batch; ?blank=1 renders the pre-printed-blank version now (text only, at the blank's positions)."""
     decision = _decision_or_404(request, pk)
+    if not selectors.handles_decision(request.user, decision):
+        raise Http404  # a unit downloads its own certificates one by one, never the whole batch
     if request.GET.get("blank") == "1":
         data = signing.sign_pdf(rendering.certificates_pdf(decision, blank=True),
                                 reason=f"Bằng khen theo Quyết định số {decision.number}", location=decision.place)
@@ -106,6 +140,8 @@ def certificates_pdf(request, pk: int):
 @login_required
 def awardees_xlsx(request, pk: int):
     decision = _decision_or_404(request, pk)
+    if not selectors.handles_decision(request.user, decision):
+        raise Http404
     response = HttpResponse(xlsx_without_formulas(rendering.awardees_xlsx(decision)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="danh-sach-{_slug(decision.number)}.xlsx"'
@@ -119,6 +155,8 @@ def certificate_pdf(request, pk: int):
     if certificate is None:
         raise Http404
     decision = _decision_or_404(request, certificate.decision_id)
+    if not selectors.visible_certificates(request.user, decision).filter(pk=certificate.pk).exists():
+        raise Http404  # another unit's certificate
     certificate.decision = decision
     data = rendering.certificate_pdf(certificate, blank=request.GET.get("blank") == "1")
     data = signing.sign_pdf(data, reason=f"Bằng khen theo Quyết định số {decision.number}", location=decision.place)

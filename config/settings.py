@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "register",
+    "imports",
     "ops",
 ]
 
@@ -248,6 +249,10 @@ OUTBOX_KICK = env_bool("OUTBOX_KICK", True)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 5)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 14)  # delivered messages are kept this long (admin, audit)
+# Tamper-evident history (dossiers/audit.py): the consumer verifies the hash chains every N minutes
+# (≤ 60; the result is the last AuditCheck row, shown by the readiness endpoint).
+AUDIT_VERIFY_MINUTES = env_int("AUDIT_VERIFY_MINUTES", 30)
 # Deadlines (workflows/deadlines.py): the scan runs in the consumer every DEADLINE_SCAN_MINUTES.
 REMINDER_DAYS_BEFORE = env_int("REMINDER_DAYS_BEFORE", 2)
 LATE_EXTENSION_DAYS = env_int("LATE_EXTENSION_DAYS", 3)
@@ -374,6 +379,15 @@ elif not CERTIFICATES_DEMO_IDENTITY:
         "decisions and certificates are signed with the province's key, never with a generated demo identity")
 CERTIFICATES_RENDER_WORKERS = env_int("CERTIFICATES_RENDER_WORKERS", 2)
 CERTIFICATES_RENDER_INLINE = env_bool("CERTIFICATES_RENDER_INLINE", False)
+# Honest rendering (certificates/tasks.py): the renderer beats every HEARTBEAT seconds; a render without a
+# beat for STALL seconds (or whose process is gone) is re-queued by the sweeper; a chunk that takes longer
+# than CHUNK_TIMEOUT fails the attempt; after MAX_ATTEMPTS failed attempts the decision shows "failed".
+CERTIFICATES_RENDER_CHUNK_SIZE = env_int("CERTIFICATES_RENDER_CHUNK_SIZE", 50)  # certificates per stored chunk
+CERTIFICATES_RENDER_HEARTBEAT_SECONDS = env_int("CERTIFICATES_RENDER_HEARTBEAT_SECONDS", 5)
+CERTIFICATES_RENDER_STALL_SECONDS = env_int("CERTIFICATES_RENDER_STALL_SECONDS", 60)
+CERTIFICATES_RENDER_CHUNK_TIMEOUT = env_int("CERTIFICATES_RENDER_CHUNK_TIMEOUT", 300)
+CERTIFICATES_RENDER_MAX_ATTEMPTS = env_int("CERTIFICATES_RENDER_MAX_ATTEMPTS", 3)
+CERTIFICATES_RENDER_RETRY_SECONDS = env_int("CERTIFICATES_RENDER_RETRY_SECONDS", 10)
 
 # REST API (api/): people by session, systems by client-credentials bearer tokens; problem details.
 API_TOKEN_SECONDS = env_int("API_TOKEN_SECONDS", 3600)

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import NomineeKind, Unit
@@ -82,7 +81,6 @@ class CouncilForm(forms.Form):
     def __init__(self, *args, nominees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.nominees = list(nominees)
-        self.fields["held_on"].initial = timezone.localdate()
         for nominee in self.nominees:
             self.fields[f"vote_{nominee.pk}"] = forms.IntegerField(
                 label=_("Số phiếu đồng ý — %(name)s") % {"name": nominee.name}, min_value=0, max_value=200,

@@ -170,6 +170,11 @@ class ChecklistStep:
         return self.step.label
 
     @property
+    def returned(self) -> int:
+        """Rows still marked “Bị trả lại” (a step with one is not “Đã xong”)."""
+        return sum(1 for row in self.rows if row.state == "returned")
+
+    @property
     def kind(self):
         return kind_of(self.step)
 
@@ -287,6 +292,42 @@ def last_answered_return(dossier: Dossier, step) -> ReturnRequest | None:
     """The latest return from `step` that the unit answered (for the reviewer's next review)."""
     return (ReturnRequest.objects.filter(dossier=dossier, step=step, resolved_at__isnull=False)
             .select_related("actor").order_by("-resolved_at").first())
+
+
+@dataclass
+class DecisionResult:
+    """A Quyết định that covers this dossier, as recorded on its event log by the certificates app."""
+
+    decision: int
+    number: str
+    signed_on: object
+    signer_name: str
+    signer_lines: list
+    issued: dict  # nominee pk → {"certificate", "token", "code"}
+    revoked: bool = False
+
+
+def decision_results(dossier: Dossier) -> list[DecisionResult]:
+    """The decisions covering the dossier (newest first), with each awarded nominee's certificate."""
+    import datetime as dt
+
+    results: dict[int, DecisionResult] = {}
+    for event in DossierEvent.objects.filter(dossier=dossier, kind="decision").order_by("created_at", "pk"):
+        data = event.data or {}
+        pk = data.get("decision")
+        if not pk:
+            continue
+        if data.get("revoked"):
+            if pk in results:
+                results[pk].revoked = True
+            continue
+        signer = data.get("signer") or {}
+        results[pk] = DecisionResult(
+            decision=pk, number=data.get("number", ""),
+            signed_on=dt.date.fromisoformat(data["signed_on"]) if data.get("signed_on") else None,
+            signer_name=signer.get("name", ""), signer_lines=signer.get("lines", []),
+            issued={item["nominee"]: item for item in data.get("issued", [])})
+    return sorted(results.values(), key=lambda r: -r.decision)
 
 
 def general_reasons(return_request: ReturnRequest | None) -> list[dict]:

@@ -11,7 +11,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -26,6 +26,18 @@ from .rules import is_unit_member
 from .services.documents import receiving_failed
 
 log = logging.getLogger("khenthuong.web")
+
+
+def _storage_read_errors() -> tuple[type[Exception], ...]:
+    """What the document storage raises when it cannot be read: the disk (OSError), S3 (botocore)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - boto3 is a dependency
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
+
+
+STORAGE_READ_ERRORS = _storage_read_errors()
 
 
 def wants_json(request) -> bool:
@@ -51,6 +63,9 @@ def dossier_context(request, dossier, **overrides) -> dict:
     posted_replies = overrides.pop("replies_posted", None) or {}
     for item in return_items:
         item.draft = posted_replies.get(item.index, item.reply)
+    results = selectors.decision_results(dossier) if dossier.is_decided else []
+    for nominee in nominees:  # the certificate of the newest decision in force
+        nominee.issued = next((r.issued[nominee.pk] for r in results if not r.revoked and nominee.pk in r.issued), None)
     context = {
         "dossier": dossier,
         "task": selectors.open_task(dossier),
@@ -70,6 +85,9 @@ def dossier_context(request, dossier, **overrides) -> dict:
         "return_request": return_request,
         "general_reasons": selectors.general_reasons(return_request),
         "return_items": return_items,
+        "results": results,
+        "decided_event": (selectors.timeline(dossier).filter(kind="decision", data__step__isnull=False).first()
+                          if dossier.is_decided else None),
         "unanswered": sum(1 for item in return_items if not item.answered),
         "checklist": selectors.checklist(dossier, return_request=return_request),
         "documents": selectors.current_documents(dossier),
@@ -114,17 +132,12 @@ def _has_rating(dossier) -> bool:
 
 def _council_form(dossier, nominees, data=None):
     meeting = getattr(dossier, "council_meeting", None)  # RelatedObjectDoesNotExist is an AttributeError
+    # empty until the unit types what its minutes say: nothing is guessed (not last year's council,
+    # not today's date, not "everyone voted yes")
     initial = {}
     if meeting:
         initial = {"held_on": meeting.held_on, "members_total": meeting.members_total,
                    "members_present": meeting.members_present}
-    else:
-        # auto-fill from the unit's last council meeting: the council rarely changes size
-        from .models import CouncilMeeting
-
-        last = CouncilMeeting.objects.filter(dossier__unit_id=dossier.unit_id).order_by("-held_on").first()
-        if last:
-            initial = {"members_total": last.members_total, "members_present": last.members_present}
     return CouncilForm(data, nominees=nominees, initial=initial)
 
 
@@ -211,12 +224,14 @@ def document_upload(request, pk):
         "name": document.original_name, "type": document.document_type.name, "version": document.version}
     if wants_json(request):
         dossier.refresh_from_db()
-        row = next((r for s in selectors.checklist(dossier, return_request=selectors.open_return_request(dossier))
-                    for r in s.rows if r.document and r.document.pk == document.pk), None)
-        html = render_to_string("dossiers/_requirement_row.html",
-                                {"row": row, "dossier": dossier, "can_edit": True,
-                                 "max_upload_bytes": settings.UPLOAD_MAX_BYTES}, request=request) if row else ""
-        return JsonResponse({"ok": True, "message": message, "row": html, "document": document.pk})
+        # the whole step block: the row, the step's badge and its "Còn thiếu…" list, all fresh
+        block = next((s for s in selectors.checklist(dossier, return_request=selectors.open_return_request(dossier))
+                      if any(r.document and r.document.pk == document.pk for r in s.rows)), None)
+        html = render_to_string("dossiers/_step_block.html",
+                                {"block": block, "dossier": dossier, "can_edit": True,
+                                 "max_upload_bytes": settings.UPLOAD_MAX_BYTES}, request=request) if block else ""
+        return JsonResponse({"ok": True, "message": message, "block": html, "document": document.pk,
+                             "row_id": f"req-{document.document_type.code}-{document.nominee_id or 0}"})
     messages.success(request, message)
     return redirect(dossier_url(dossier, "checklist"))
 
@@ -254,6 +269,9 @@ def document_view(request, document_pk):
         raise Http404 from None
     except FileNotFoundError:
         raise Http404 from None
+    except STORAGE_READ_ERRORS:
+        log.exception("document %s could not be read from the storage", document.pk)
+        return render(request, "dossiers/document_unavailable.html", {"document": document}, status=503)
     # Inline only a PDF that passed the upload's deep checks (the preview), and then sandboxed: no
     # script, no form, its own opaque origin. Word files, images and anything else are downloads,
     # never opened by the browser in the site's origin.
@@ -319,3 +337,17 @@ def dossier_url(dossier, anchor: str = "") -> str:
 
     url = reverse("dossiers:detail", args=[dossier.pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_GET
+def dossier_receipt(request, pk):
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả, printable once the dossier is submitted."""
+    from .receipts import receipt_pdf
+
+    dossier = selectors.visible_dossier_or_404(request.user, pk)
+    if dossier.submitted_at is None:
+        raise Http404
+    response = HttpResponse(receipt_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-ho-so-{dossier.pk}.pdf"'
+    return response

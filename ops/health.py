@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ops import status
 
@@ -22,7 +22,7 @@ CHECK_TIMEOUT = 3.0  # seconds per check that leaves the process (queue, storage
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     return JsonResponse({"status": "ok"})
 
@@ -110,7 +110,7 @@ def _outcome(name, fn):
 
 
 @never_cache
-@require_GET
+@require_safe
 def readyz(request):
     # Checks that query the database run in this thread (a pool thread would leave its connection open).
     checks = {"database": _outcome("database", check_database)}

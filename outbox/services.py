@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,26 +45,29 @@ def enqueue(*, kind: str, payload: dict | None = None, dedupe_key: str = "", del
             message.save(update_fields=["payload", "available_at"])
     else:
         message = OutboxMessage.objects.create(kind=kind, payload=payload, created_at=now, available_at=when)
-    _kick_on_commit()
+    _kick_on_commit(when if when > now else None)
     return message
 
 
 # --- the kick: a hint to the queue, never a requirement ----------------------------------------------
-def _kick_on_commit() -> None:
-    """A kick after the commit (none if it rolls back). One per message: a kick costs one queue push
-    and a pass that finds nothing due costs one query."""
-    if not settings.OUTBOX_KICK or getattr(_local, "dispatching", False):
+def _kick_on_commit(at: dt.datetime | None = None) -> None:
+    """A kick after the commit (none if it rolls back), for when the message is due. One per message: a
+    kick costs one queue push and a pass that finds nothing due costs one query."""
+    if not settings.OUTBOX_KICK or (at is None and getattr(_local, "dispatching", False)):
         return
-    transaction.on_commit(kick, robust=True)
+    transaction.on_commit(kick if at is None else partial(kick, at), robust=True)
 
 
-def kick() -> None:
-    """Ask a consumer to dispatch now. A queue that is down is not an error: the row is in the
-    database and the next pass delivers it."""
+def kick(at: dt.datetime | None = None) -> None:
+    """Ask a consumer to dispatch now (or at `at`). A queue that is down is not an error: the row is in
+    the database and the next pass delivers it."""
     try:
         from .tasks import dispatch_soon
 
-        dispatch_soon()
+        if at is None:
+            dispatch_soon()
+        else:
+            dispatch_soon.schedule(delay=max(0.0, (at - timezone.now()).total_seconds()))
     except Exception as exc:  # noqa: BLE001 — any queue failure; the message itself is safe
         log.warning("outbox: could not reach the queue (%s: %s); the periodic pass will deliver",
                     type(exc).__name__, exc)
@@ -120,7 +124,9 @@ def deliver(message: OutboxMessage) -> bool:
         log.warning("outbox %s #%s attempt %s failed (%s: %s); next at %s", message.kind, message.pk,
                     message.attempts, type(exc).__name__, exc, retry_at.isoformat())
         return False
-    OutboxMessage.objects.filter(pk=message.pk).update(delivered_at=timezone.now(), last_error="")
+    # A handler may put its own message off (enqueue with the same dedupe key and a delay): then it stays.
+    OutboxMessage.objects.filter(pk=message.pk, available_at=message.available_at).update(
+        delivered_at=timezone.now(), last_error="")
     return True
 
 
@@ -158,6 +164,16 @@ def dispatch(*, limit: int = 50, sweepers: bool = True, kinds=None) -> PassResul
                     result.failed += 1
     finally:
         _local.dispatching = outer
+
+
+@registry.sweeper("outbox.prune")
+def prune(*, batch: int = 1000) -> int:
+    """Forget delivered messages older than OUTBOX_KEEP_DAYS (a bounded batch per pass)."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    old = list(OutboxMessage.objects.filter(delivered_at__lt=cutoff).values_list("pk", flat=True)[:batch])
+    if old:
+        OutboxMessage.objects.filter(pk__in=old).delete()
+    return 0  # housekeeping, not a repair: not counted as swept
 
 
 def pending(kind: str | None = None):

@@ -23,6 +23,26 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Test users log in with known passwords: a slow key-derivation hash only costs seconds here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Renders in tests beat after each chunk only: no heartbeat thread on the test's own connection.
+    settings.CERTIFICATES_RENDER_HEARTBEAT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_flush_unlock():
+    """The event log and certificates refuse DELETE (dossiers/audit.py). On SQLite the suite's table flush
+    (transactional tests) runs with the audit unlock row, inside the flush's own transaction; PostgreSQL
+    flushes with TRUNCATE, which row triggers do not see."""
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["INSERT INTO audit_unlock (reason) VALUES ('test flush')", *sql_list,
+                               "DELETE FROM audit_unlock"])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
 
 
 @pytest.fixture(autouse=True)

@@ -116,6 +116,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_CHANGE = "deadline_change", _("Thay đổi hạn xử lý")
     SUPPLEMENT_REQUEST = "supplement_request", _("Yêu cầu bổ sung hồ sơ")
     SUPPLEMENT_RECEIVED = "supplement_received", _("Hồ sơ đã được bổ sung")
+    DECISION = "decision", _("Có quyết định khen thưởng")
 
 
 class Notification(models.Model):

@@ -15,6 +15,8 @@ from dossiers.models import (
     steps_where,
 )
 
+from dossiers.text import clean_line
+
 from .flows import ACTIVE
 from .models import REVISION, DossierTask
 
@@ -41,6 +43,8 @@ class InboxFilters:
     status: str = ""
     due: str = ""  # "" | "soon" | "overdue"
     sort: str = "due"  # "due" | "-due"
+    q: str = ""  # text: a nominee's name, an exact CCCD, a dossier number (#12 or 12), a unit
+    page: int = 1
 
     @classmethod
     def from_query(cls, query) -> "InboxFilters":
@@ -51,7 +55,16 @@ class InboxFilters:
         return cls(campaign=as_int(query.get("campaign")), unit=as_int(query.get("unit")),
                    status=status if status in DossierStatus.values else "",
                    due=query.get("due", "") if query.get("due") in ("soon", "overdue") else "",
-                   sort="-due" if query.get("sort") == "-due" else "due")
+                   sort="-due" if query.get("sort") == "-due" else "due",
+                   q=clean_line(query.get("q", ""))[:100], page=as_int(query.get("page")) or 1)
+
+    def querystring(self, **changes) -> str:
+        """The filters as a query string (for the pager's links)."""
+        from urllib.parse import urlencode
+
+        values = {"campaign": self.campaign or "", "unit": self.unit or "", "status": self.status,
+                  "due": self.due, "sort": self.sort, "q": self.q, "page": self.page, **changes}
+        return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
 def inbox(user, filters: InboxFilters | None = None, *, now=None):
@@ -68,12 +81,27 @@ def inbox(user, filters: InboxFilters | None = None, *, now=None):
         tasks = tasks.filter(dossier__unit_id=filters.unit)
     if filters.status:
         tasks = tasks.filter(dossier__status=filters.status)
+    if filters.q:
+        tasks = tasks.filter(_text_q(filters.q)).distinct()
     if filters.due == "overdue":
         tasks = tasks.filter(due_at__lt=now)
     elif filters.due == "soon":
         tasks = tasks.filter(due_at__gte=now, due_at__lte=now + DUE_SOON)
     order = "due_at" if filters.sort == "due" else "-due_at"
     return tasks.order_by(order, "pk")
+
+
+def _text_q(text: str) -> Q:
+    """Inbox search: a CCCD only as an exact 12-digit match (never a partial lookup of people), a
+    dossier number ("#12" or "12"), or a part of a nominee's or a unit's name."""
+    digits = text.lstrip("#").strip()
+    if digits.isdigit() and len(digits) == 12:
+        return Q(dossier__nominees__person__citizen_id=digits)
+    q = (Q(dossier__nominees__person__full_name__icontains=text) | Q(dossier__nominees__unit__name__icontains=text)
+         | Q(dossier__unit__name__icontains=text) | Q(dossier__unit__short_name__icontains=text))
+    if digits.isdigit() and len(digits) < 10:
+        q |= Q(dossier_id=int(digits))
+    return q
 
 
 def inbox_choices(user):

@@ -6,6 +6,7 @@ import logging
 from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from viewflow.workflow.status import STATUS
 from dossiers import calendar
 from dossiers.errors import Conflict, InvalidInput, InvalidState, MissingRequirements, NotPermitted, WindowClosed
 from dossiers.models import (
-    AwardForm, Campaign, Dossier, DossierStatus, EventKind, Membership, Nominee, Outcome, ReturnRequest, Role,
+    AwardForm, Campaign, Dossier, DossierEvent, DossierStatus, EventKind, Membership, Nominee, Outcome, ReturnRequest, Role,
     Step, Unit, kind_of,
 )
 from dossiers import policy
@@ -25,7 +26,7 @@ from dossiers.rules import can_act
 from dossiers.selectors import return_items
 from dossiers.services import lock_dossier, record_event
 from dossiers.services.returns import unanswered_items_message
-from dossiers.text import clean_line, clean_text
+from dossiers.text import clean_line, clean_text, date_in_range
 
 from . import deadlines
 from .flows import ACTIVE, DossierFlow
@@ -347,6 +348,49 @@ def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
     return dossier
 
 
+def _day(day) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def _check_signing_date(dossiers: list[Dossier], signed_on) -> None:
+    """A decision is dated on or after the day each of its dossiers reached the decision step, and
+    not in the future (01/01/0001 or a typo year is refused with the range that is allowed)."""
+    today = timezone.localdate()
+    if signed_on is None:
+        raise InvalidInput(_("Hãy nhập ngày ký quyết định."))
+    if not date_in_range(signed_on) or signed_on > today:
+        raise InvalidInput(_("Ngày ký %(date)s không hợp lệ: ngày ký không được sau hôm nay (%(today)s).")
+                           % {"date": _day(signed_on), "today": _day(today)})
+    reached = dict(DossierEvent.objects.filter(dossier__in=dossiers, to_status=DossierStatus.AWAITING_DECISION)
+                   .values("dossier_id").annotate(last=Max("created_at")).values_list("dossier_id", "last"))
+    too_early = [(pk, timezone.localdate(at)) for pk, at in sorted(reached.items())
+                 if timezone.localdate(at) > signed_on]
+    if too_early:
+        raise InvalidInput(_("Ngày ký %(date)s trước ngày hồ sơ đến bước quyết định:") % {
+            "date": _day(signed_on)}, problems=[
+            _("Hồ sơ #%(pk)s đến bước quyết định ngày %(day)s.") % {"pk": pk, "day": _day(day)}
+            for pk, day in too_early])
+
+
+@transaction.atomic
+def decision_preview(*, dossiers: list[Dossier], actor, outcomes: dict[int, bool], number: str, signed_on,
+                     pdf: bool = True) -> bytes | None:
+    """The Quyết định exactly as signing would issue it, marked DỰ THẢO (with pdf=False: only the
+    checks, for the confirmation page). Nothing is kept: the signing itself runs, so every refusal is
+    the one signing would give, then the transaction is rolled back."""
+    from certificates import rendering
+
+    decision = decision_sign(dossiers=dossiers, actor=actor, outcomes=outcomes,
+                             number=(number or "…") if pdf else number, signed_on=signed_on)
+    content = None
+    if pdf:
+        if decision is None:
+            raise InvalidInput(_("Không có đối tượng nào được chọn khen thưởng: không có quyết định để xem trước."))
+        content = rendering.decision_pdf(decision, draft=True)
+    transaction.set_rollback(True)
+    return content
+
+
 @transaction.atomic
 def decision_sign(*, dossiers: list[Dossier], actor, outcomes: dict[int, bool], number: str, signed_on):
     """The leader decides several dossiers of one award form at once and signs one Quyết định khen
@@ -362,13 +406,33 @@ def decision_sign(*, dossiers: list[Dossier], actor, outcomes: dict[int, bool], 
     number = clean_line(number)
     if not number:
         raise InvalidInput(_("Hãy nhập số, ký hiệu của quyết định (ví dụ: 1234/QĐ-UBND)."))
+    _check_signing_date(dossiers, signed_on)
     decided = []
     for dossier in sorted(dossiers, key=lambda d: d.pk):     # one lock order: no deadlocks between signers
         own = set(dossier.nominees.values_list("pk", flat=True))
         decided.append(dossier_decide(dossier=dossier, actor=actor,
                                       outcomes={pk: ok for pk, ok in outcomes.items() if pk in own}))
     awarded = list(Nominee.objects.filter(dossier__in=decided, outcome=Outcome.AWARDED).order_by("dossier_id", "pk"))
-    if not awarded:
-        return None
-    return decision_issue(award_form=decided[0].award_form, number=number, signed_on=signed_on, signer=actor,
-                          actor=actor, nominees=awarded)
+    decision = None
+    if awarded:
+        decision = decision_issue(award_form=decided[0].award_form, number=number, signed_on=signed_on,
+                                  signer=actor, actor=actor, nominees=awarded)
+    _tell_units_their_result(decided, number=number, signed_on=signed_on, awarded=awarded)
+    return decision
+
+
+def _tell_units_their_result(dossiers: list[Dossier], *, number: str, signed_on, awarded: list) -> None:
+    """The unit's officer and head hear of the decision on their dossier (the bell and an e-mail,
+    both through the outbox in this transaction), with each nominee's outcome."""
+    from .notifications import notify, unit_contacts
+    from .models import NotificationKind
+
+    awarded_ids = {n.pk for n in awarded}
+    for dossier in dossiers:
+        lines = [f"- {n.name}: " + (_("được khen thưởng") if n.pk in awarded_ids else _("không được khen thưởng"))
+                 for n in dossier.nominees.select_related("person", "unit")]
+        notify(users=unit_contacts(dossier.unit_id), dossier=dossier, kind=NotificationKind.DECISION,
+               title=_("Hồ sơ #%(pk)s đã có Quyết định số %(number)s ngày %(date)s")
+               % {"pk": dossier.pk, "number": number, "date": _day(signed_on)},
+               body="\n".join([_("Kết quả của từng tập thể, cá nhân:"), *lines,
+                                _("Tải quyết định và bằng khen tại trang hồ sơ.")]))

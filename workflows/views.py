@@ -8,10 +8,12 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,15 +23,18 @@ from dossiers.criteria.views import REPORT_ROLES
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
 from dossiers.forms import parse_day
 from dossiers import services as dossier_services
-from dossiers.models import AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, Unit
+from dossiers.models import (
+    AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, Unit, kind_of,
+)
 from dossiers.policy import Action, may, may_open_review, possible
-from dossiers.rules import can_view_dossier
+from dossiers.rules import can_act, can_view_dossier
 from dossiers.views import check_seen_status, describe_nominees, dossier_url, error_overrides, render_dossier
 
 from . import selectors, services
 from .flows import ACTIVE
 
 log = logging.getLogger("khenthuong.web")
+INBOX_PAGE_SIZE = 50
 
 
 # --- home ----------------------------------------------------------------------------------------
@@ -130,7 +135,8 @@ def dossier_submit(request, pk):
     comment = request.POST.get("comment", "")
     return _path_action(request, pk, lambda d: services.dossier_submit(dossier=d, actor=request.user,
                                                                       comment=comment),
-                        _("Đã ký và gửi hồ sơ để thẩm định."))
+                        _("Đã ký và gửi hồ sơ để thẩm định. In giấy tiếp nhận hồ sơ và hẹn trả kết quả từ "
+                          "đường dẫn ở đầu trang."))
 
 
 @login_required
@@ -153,7 +159,7 @@ def dossier_resubmit(request, pk):
             "pk", flat=True).first()
         services.dossier_resubmit(dossier=dossier, actor=request.user, comment=comment)
     except DossierError as exc:
-        return render_dossier(request, dossier, status=400, replies_posted=replies, resubmit_comment=comment,
+        return render_dossier(request, dossier, status=exc.status_code, replies_posted=replies, resubmit_comment=comment,
                               **error_overrides(exc))
     if ReturnRequest.objects.filter(pk=request_pk, late=True).exists():
         messages.warning(request, _("Đã gửi lại hồ sơ đã bổ sung, sau hạn bổ sung: lần gửi này được ghi nhận là "
@@ -185,8 +191,12 @@ def inbox(request):
 def _render_inbox(request, filters, *, status=200, **extra):
     now = timezone.now()
     campaigns, units = selectors.inbox_choices(request.user)
-    tasks = list(selectors.inbox(request.user, filters, now=now)[:300])
-    context = {"tasks": tasks, "filters": filters, "campaigns": campaigns, "units": units, "now": now,
+    pages = Paginator(selectors.inbox(request.user, filters, now=now), INBOX_PAGE_SIZE)
+    page = pages.get_page(filters.page)
+    tasks = list(page.object_list)
+    context = {"tasks": tasks, "page": page, "total": pages.count,
+               "prev_query": filters.querystring(page=page.previous_page_number()) if page.has_previous() else "",
+               "next_query": filters.querystring(page=page.next_page_number()) if page.has_next() else "", "filters": filters, "campaigns": campaigns, "units": units, "now": now,
                "due_soon_at": now + selectors.DUE_SOON, "statuses": DossierStatus.choices,
                "can_forward": any(t.is_review for t in tasks), "selected": set(), **extra}
     return render(request, "workflows/inbox.html", context, status=status)
@@ -310,13 +320,17 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
 
 
 def _criteria_html(request, dossier) -> str:
-    """The criteria appraisal panel. Its failure must not take the review page down: it is logged
-    and the panel is left out."""
+    """The criteria appraisal panel. Its failure must not take the review page down: it is logged, and
+    the page says the panel is missing."""
     try:
         return render_to_string("criteria/_evaluation.html", {"dossier": dossier}, request=request)
     except Exception:
         log.exception("criteria panel failed for dossier %s", dossier.pk)
-        return ""
+        return format_html('<section class="card" id="criteria-unavailable"><div class="alert alert-error" '
+                           'role="alert">{}</div></section>',
+                           _("Không hiển thị được phần đánh giá tiêu chí của hồ sơ này do lỗi hệ thống (đã ghi "
+                             "nhận để xử lý). Hãy tự đối chiếu tiêu chí trước khi quyết định, hoặc tải lại trang "
+                             "sau ít phút."))
 
 
 # --- the decision ---------------------------------------------------------------------------------
@@ -324,30 +338,32 @@ def _criteria_html(request, dossier) -> str:
 @require_http_methods(["GET", "POST"])
 def decisions(request):
     """Chủ tịch: the dossiers awaiting decision, grouped by award form (one Quyết định each), with
-    each nominee; approve all or per nominee; the decision number and date; sign."""
+    each nominee; approve all or per nominee; the decision number and date. "Xem dự thảo" gives
+    the draft PDF (DỰ THẢO); "Ký quyết định…" shows what will be signed; "Xác nhận ký" signs."""
     awaiting = selectors.awaiting_decision(request.user)
     if not awaiting and not roles_at_any(request.user, Role.CHAIRMAN):
         raise Http404
     if request.method == "GET":
         return _render_decisions(request, awaiting)
     posted = request.POST
-    form_id = _int(posted.get("award_form"))
-    chosen_ids = _ints(posted.getlist("dossier"))
-    chosen = [d for d in awaiting if d.pk in chosen_ids and d.award_form_id == form_id]
+    action = posted.get("action", "confirm")
+    if action == "edit":
+        return _render_decisions(request, awaiting, posted=posted)
     try:
-        gone = sorted(chosen_ids - {d.pk for d in awaiting})
-        if gone:
-            now = dict(Dossier.objects.filter(pk__in=gone).values_list("pk", "status"))
-            raise Conflict.moved_on(pks=gone, status=", ".join(
-                str(DossierStatus(now[pk]).label) for pk in gone if pk in now) or "—")
-        if not chosen:
-            raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
-        signed_on = _parse_date(posted.get("signed_on", ""))
-        number = " ".join(posted.get("number", "").split())
-        awarded = _ints(posted.getlist("award"))
-        outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
+        chosen, outcomes, number, signed_on = _decision_input(request, awaiting)
+        if action == "preview":
+            pdf = services.decision_preview(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
+                                            signed_on=signed_on)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = 'inline; filename="du-thao-quyet-dinh.pdf"'
+            return response
+        if action != "sign":
+            # the confirmation: what will be signed, checked by a dry run of the signing itself
+            services.decision_preview(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
+                                      signed_on=signed_on, pdf=False)
+            return _render_confirmation(request, chosen, outcomes, number, signed_on)
         decision = services.decision_sign(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
-                                  signed_on=signed_on)
+                                          signed_on=signed_on)
     except DossierError as exc:
         return _render_decisions(request, awaiting, status=exc.status_code, posted=posted, **error_overrides(exc))
     messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
@@ -356,15 +372,64 @@ def decisions(request):
     return redirect("workflows:decisions")
 
 
+def _decision_input(request, awaiting):
+    """The chosen dossiers (of the posted award form), each nominee's outcome (a nominee of an
+    unticked dossier is not decided), the number and the date. A posted dossier that is not awaiting
+    this user's decision is refused with its real reason: not theirs to decide, or decided meanwhile."""
+    posted = request.POST
+    form_id = _int(posted.get("award_form"))
+    chosen_ids = _ints(posted.getlist("dossier"))
+    gone = sorted(chosen_ids - {d.pk for d in awaiting})
+    if gone:
+        found = {d.pk: d for d in Dossier.objects.filter(pk__in=gone).select_related("campaign", "award_form", "unit")}
+        not_mine = [pk for pk in gone if pk not in found or not _may_decide(request.user, found[pk])]
+        if not_mine:
+            raise NotPermitted(_("Bạn không có thẩm quyền quyết định hồ sơ %(ids)s.")
+                               % {"ids": ", ".join(f"#{pk}" for pk in not_mine)})
+        raise Conflict.moved_on(pks=gone, status=", ".join(
+            str(DossierStatus(found[pk].status).label) for pk in gone if pk in found) or "—")
+    other_form = sorted(d.pk for d in awaiting if d.pk in chosen_ids and d.award_form_id != form_id)
+    if other_form:
+        raise InvalidInput(_("Hồ sơ %(ids)s thuộc hình thức khen thưởng khác: mỗi hình thức là một quyết định.")
+                           % {"ids": ", ".join(f"#{pk}" for pk in other_form)})
+    chosen = [d for d in awaiting if d.pk in chosen_ids]
+    if not chosen:
+        raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
+    signed_on = _parse_date(posted.get("signed_on", ""))
+    number = posted.get("number", "")
+    awarded = _ints(posted.getlist("award"))
+    outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
+    return chosen, outcomes, number, signed_on
+
+
+def _may_decide(user, dossier) -> bool:
+    """`user` signs decisions at the unit that decides this dossier (whatever its state now)."""
+    return any(can_act(user, dossier, step) for step in dossier.path() if kind_of(step).is_decision)
+
+
+def _render_confirmation(request, chosen, outcomes, number, signed_on):
+    nominees = [n for d in chosen for n in d.nominees.all()]
+    form = chosen[0].award_form
+    context = {
+        "award_form": form, "campaign": form.campaign, "dossiers": chosen, "number": " ".join(number.split()),
+        "signed_on": signed_on, "awarded": [n for n in nominees if outcomes.get(n.pk)],
+        "not_awarded": [n for n in nominees if not outcomes.get(n.pk)], "posted": request.POST,
+        "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True,
+                                            unit_id=form.deciding_unit_id).select_related("user").first(),
+    }
+    return render(request, "workflows/decision_confirm.html", context)
+
+
 def roles_at_any(user, role) -> bool:
     return any(r == role for _u, r in selectors.user_pairs(user))
 
 
 def _parse_date(value: str) -> dt.date:
     try:
-        return parse_day(value) if value else timezone.localdate()
+        return parse_day(value) if value.strip() else timezone.localdate()
     except ValueError:
-        raise InvalidInput(_("Ngày ký không hợp lệ.")) from None
+        raise InvalidInput(_("Ngày ký “%(value)s” không hợp lệ: nhập theo dạng ngày/tháng/năm.")
+                           % {"value": value[:20]}) from None
 
 
 def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
@@ -378,7 +443,9 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
         mine = posted is not None and form_id == posted_form
         group["chosen"] = (_ints(posted.getlist("dossier")) if mine
                            else {d.pk for d in group["dossiers"]})
-        group["awarded"] = (_ints(posted.getlist("award")) if mine
+        # a nominee of an unticked dossier is shown unticked: it is not decided with this Quyết định
+        group["awarded"] = (_ints(posted.getlist("award")) & {n.pk for d in group["dossiers"] if d.pk in group["chosen"]
+                                                              for n in d.nominees.all()} if mine
                             else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
         group["number"] = posted.get("number", "") if mine else ""
         group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().strftime("%d/%m/%Y")

@@ -37,9 +37,14 @@ def add_nominees(dossier: Dossier, actor, *, collectives: list[Unit] = (), indiv
     return nominees
 
 
-def _prepare_step(dossier: Dossier, actors: Actors, step) -> None:
-    """Put in what one preparation step requires: its documents (per dossier or per nominee),
-    and the council result where the step records it."""
+def sample_file(*, dossier: Dossier, document_type, nominee, actor) -> SimpleUploadedFile:
+    """The smallest valid PDF (tests and benches): the file's content is not what they look at."""
+    return pdf(FILE_NAMES.get(document_type.code, f"{document_type.code}.pdf"))
+
+
+def _prepare_step(dossier: Dossier, actors: Actors, step, files=sample_file) -> None:
+    """Put in what one preparation step requires: its documents (per dossier or per nominee, made
+    by `files`), and the council result where the step records it."""
     types = {t.pk: t for t in document_types().values()}
     kind = kind_of(step)
     nominees = list(dossier.nominees.all())
@@ -52,16 +57,18 @@ def _prepare_step(dossier: Dossier, actors: Actors, step) -> None:
             continue
         document_type = types[requirement.document_type_id]
         for nominee in (nominees if requirement.scope == RequirementScope.NOMINEE else [None]):
-            document_upload(dossier=dossier, actor=actors.officer, file=pdf(FILE_NAMES.get(document_type.code,
-                                                                                    f"{document_type.code}.pdf")),
+            document_upload(dossier=dossier, actor=actors.officer,
+                            file=files(dossier=dossier, document_type=document_type, nominee=nominee,
+                                       actor=actors.officer),
                             document_type=document_type, nominee=nominee)
 
 
-def prepare(dossier: Dossier, actors: Actors, *, until: str = DossierStatus.REPORTS_COMPLETE) -> Dossier:
+def prepare(dossier: Dossier, actors: Actors, *, until: str = DossierStatus.REPORTS_COMPLETE,
+            files=sample_file) -> Dossier:
     """Upload each step's documents and complete the unit's steps until `until` is reached."""
     while dossier.status != until and possible(dossier, Action.PREPARE):
         step = dossier.current_step
-        _prepare_step(dossier, actors, step)
+        _prepare_step(dossier, actors, step, files)
         dossier = services.dossier_complete_step(dossier=dossier, actor=actors.officer, step=step)
     return dossier
 
@@ -78,9 +85,9 @@ def review_until(dossier: Dossier, actors: Actors, until: str) -> Dossier:
     return dossier
 
 
-def walk(dossier: Dossier, actors: Actors, until: str = DossierStatus.DECIDED) -> Dossier:
-    """From wherever the dossier is, along the happy path, to `until`."""
-    dossier = prepare(dossier, actors, until=until)
+def walk(dossier: Dossier, actors: Actors, until: str = DossierStatus.DECIDED, *, files=sample_file) -> Dossier:
+    """From wherever the dossier is, along the happy path, to `until` (`files` makes each document)."""
+    dossier = prepare(dossier, actors, until=until, files=files)
     if dossier.status == until:
         return dossier
     if possible(dossier, Action.SUBMIT):

@@ -203,3 +203,39 @@ def consolidated_pdf(*, campaign, actor) -> bytes:
 
 
 __all__ = ["form07_pdf", "proposal_pdf", "consolidated_pdf", "report_draft_save", "Step"]
+
+
+# --- the unit's own documents, generated from its dossier (the demo seeds them as real PDFs) -----------
+def unit_documents_context(dossier) -> dict:
+    nominees = list(dossier.nominees.select_related("person", "unit"))
+    from dossiers.models import CouncilMeeting
+
+    meeting = CouncilMeeting.objects.filter(dossier=dossier).first()
+    unit = dossier.unit
+    return {
+        "dossier": dossier, "campaign": dossier.campaign, "form": dossier.award_form, "unit": unit,
+        "parent_name": (unit.parent.name if unit.parent_id else "UBND tỉnh Lạng Sơn").upper(),
+        "collectives": [n for n in nominees if n.kind == NomineeKind.COLLECTIVE],
+        "individuals": [n for n in nominees if n.kind == NomineeKind.INDIVIDUAL],
+        "nominees": nominees, "meeting": meeting,
+        "absent": meeting.members_total - meeting.members_present if meeting else None,
+        "meeting_date": vn_date(meeting.held_on) if meeting else "",
+        "head_name": signer_name(head_of(unit)), "today": vn_date(timezone.localdate()),
+        "deciding": dossier.award_form.deciding_unit,
+    }
+
+
+@in_official_language
+def unit_proposal_pdf(*, dossier, actor) -> bytes:
+    """Tờ trình đề nghị khen thưởng of the unit, with the list of its nominees (a second page)."""
+    if not can_view_dossier(actor, dossier):
+        raise NotPermitted()
+    return render_pdf("criteria/pdf/unit_to_trinh.html", unit_documents_context(dossier))
+
+
+@in_official_language
+def council_minutes_pdf(*, dossier, actor) -> bytes:
+    """Biên bản họp xét of the unit's council: attendance, then the vote for each nominee."""
+    if not can_view_dossier(actor, dossier):
+        raise NotPermitted()
+    return render_pdf("criteria/pdf/bien_ban.html", unit_documents_context(dossier))

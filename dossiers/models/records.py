@@ -3,7 +3,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +71,11 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Ghi chú")
 
 
+class AppendOnlyManager(models.Manager):
+    def bulk_create(self, *args, **kwargs):
+        raise ValueError("append-only rows are created one by one (each is linked into its hash chain)")
+
+
 class DossierEvent(models.Model):
     """DossierEvent — nhật ký hồ sơ: append-only; the dossier's timeline reads from it."""
 
@@ -82,16 +87,28 @@ class DossierEvent(models.Model):
     to_status = models.CharField(max_length=30, blank=True)
     comment = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # Hash chain per dossier (dossiers/audit.py): seq 1, 2, …; hash = SHA-256(prev_hash + content).
+    seq = models.PositiveIntegerField(default=0, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = AppendOnlyManager()
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("nhật ký hồ sơ")
         verbose_name_plural = _("nhật ký hồ sơ")
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_event_chain_seq")]
 
     def save(self, *args, **kwargs):
+        """Insert only, linked into the dossier's hash chain (the database refuses UPDATE and DELETE)."""
         if self.pk is not None:
             raise ValueError("DossierEvent is append-only")
-        super().save(*args, **kwargs)
+        from dossiers.audit import chain_event
+
+        with transaction.atomic(using=kwargs.get("using")):
+            chain_event(self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("DossierEvent is append-only")

@@ -74,18 +74,21 @@
         try { reply = JSON.parse(xhr.responseText); } catch (err) { reply = null; }
         if (bar) bar.classList.remove("active");
         if (reply && reply.ok) {
-          var row = form.closest(".req");
-          if (row && reply.row) {
+          /* the whole step block comes back: the row, the step's badge and "Còn thiếu…" stay true */
+          var block = form.closest(".step-block");
+          if (block && reply.block) {
             var holder = document.createElement("div");
-            holder.innerHTML = reply.row.trim();
+            holder.innerHTML = reply.block.trim();
             var fresh = holder.firstElementChild;
-            row.parentNode.replaceChild(fresh, row);
+            block.parentNode.replaceChild(fresh, block);
             $all("form.drop", fresh).forEach(initDrop);
             $all("[data-preview]", fresh).forEach(initPreview);
-            var m = fresh.querySelector(".drop-msg");
+            var done = reply.row_id && document.getElementById(reply.row_id);
+            var m = done && done.querySelector(".drop-msg");
             if (m) { m.textContent = reply.message; m.className = "drop-msg ok"; }
-            fresh.setAttribute("tabindex", "-1");
-            fresh.focus();  // the focus goes to the result, not to <body> (WCAG 2.4.3)
+            var result = done || fresh;
+            result.setAttribute("tabindex", "-1");
+            result.focus();  // the focus goes to the result (the uploaded row), not to <body> (WCAG 2.4.3)
             announce(reply.message);
           } else { say(reply.message, "ok"); }
           document.dispatchEvent(new CustomEvent("dossier:uploaded"));
@@ -171,18 +174,6 @@
           var help = document.getElementById("id_citizen_id_helptext");
           if (help) { help.textContent = nomineeForm.dataset.found; }
         });
-    });
-  }
-
-  /* Council: votes default to the members present (the usual unanimous case), still editable */
-  var present = document.getElementById("id_members_present");
-  if (present) {
-    present.addEventListener("input", function () {
-      $all("input[data-vote]").forEach(function (v) { if (!v.value || v.dataset.auto) { v.value = present.value; v.dataset.auto = "1"; } });
-    });
-    $all("input[data-vote]").forEach(function (v) {
-      if (!v.value && present.value) { v.value = present.value; v.dataset.auto = "1"; }
-      v.addEventListener("input", function () { delete v.dataset.auto; });
     });
   }
 

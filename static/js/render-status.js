@@ -11,6 +11,13 @@
       bar.style.width = (s.total ? Math.round(100 * s.done / s.total) : 0) + "%";
       bar.parentNode.setAttribute("aria-valuenow", s.done);
       label.textContent = s.label + (s.ready ? "" : " — " + s.done + "/" + s.total);
+      var detail = document.getElementById("render-detail");   // queued behind a down queue, stalled, retrying, failed
+      if (detail) {
+        detail.textContent = s.detail || "";
+        detail.hidden = !s.detail;
+        detail.classList.toggle("alert-error", s.status === "failed");
+        detail.classList.toggle("alert-warning", s.status !== "failed");
+      }
       if (s.ready) { downloads.hidden = false; bar.parentNode.classList.remove("active"); }
       else if (s.status !== "failed") { setTimeout(poll, 1500); }
     });

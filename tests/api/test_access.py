@@ -149,7 +149,7 @@ def test_person_history_only_for_roles_allowed(world, in_window, hr_api, other_a
                                    chairman=w.chris), until=DossierStatus.AWAITING_DECISION)
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.decision_sign(dossiers=[dossier], actor=w.chris, outcomes={n.pk: True for n in dossier.nominees.all()},
-                               number="77/QĐ-UBND", signed_on=dt.date(2023, 12, 20))
+                               number="77/QĐ-UBND", signed_on=dt.date(2023, 12, 5))
     lookup = {"citizen_id": "020185666777"}
     own = hr_api.post("/api/v1/people/awards/", lookup, format="json")
     assert own.status_code == 200, own.content
@@ -181,7 +181,7 @@ def test_decisions_for_those_who_handle_them_and_the_units_they_award(world, in_
                                    chairman=w.chris), until=DossierStatus.AWAITING_DECISION)
     decision = services.decision_sign(dossiers=[dossier], actor=w.chris, outcomes={n.pk: True for n in
                                                                                    dossier.nominees.all()},
-                                      number="99/QĐ-UBND", signed_on=dt.date(2023, 12, 20))
+                                      number="99/QĐ-UBND", signed_on=dt.date(2023, 12, 5))
     url = f"/api/v1/decisions/{decision.pk}/"
     for api in (hr_api, as_person(w.chris), as_person(w.bob), as_person(w.nora)):
         body = api.get(url).json()

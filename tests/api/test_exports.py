@@ -83,7 +83,7 @@ def decision(world, time_machine):
                                    chairman=w.chris), until=DossierStatus.AWAITING_DECISION)
     return services.decision_sign(dossiers=[dossier], actor=w.chris,
                                   outcomes={n.pk: True for n in dossier.nominees.all()}, number="321/QĐ-UBND",
-                                  signed_on=dt.date(2023, 12, 20))
+                                  signed_on=dt.date(2023, 12, 5))
 
 
 def test_a_signed_decision_is_pushed_signed_and_logged(world, decision, cert_pem):
@@ -101,7 +101,7 @@ def test_a_signed_decision_is_pushed_signed_and_logged(world, decision, cert_pem
     assert list(person) == INDIVIDUAL
     assert list(collective) == INDIVIDUAL + ["TenTapThe", "LinhVucHoatDong"]
     assert person["TenCanBo"] == "Nguyễn Thị Lan" and person["TenChucVu"] == "Trưởng phòng"
-    assert person["SoQuyetDinh"] == "321/QĐ-UBND" and person["NgayQuyetDinh"] == "20/12/2023"
+    assert person["SoQuyetDinh"] == "321/QĐ-UBND" and person["NgayQuyetDinh"] == "05/12/2023"
     assert person["MaHinhThucKhenThuong"] == "BK_CT_UBND_TINH" and person["MaDonVi"] == f"DV{world.unit.pk:05d}"
     assert collective["TenTapThe"] == "Sở Tư pháp" and collective["TenCanBo"] == ""
     assert "020180555666" not in json.dumps(message) and "1980" not in json.dumps(message)

@@ -83,7 +83,7 @@ def scene(world, time_machine):
     dossier = walk(dossier, Actors(officer=w.alice, head=w.henry, appraiser=w.bob, home_affairs=w.nora,
                                    chairman=w.chris), until=DossierStatus.AWAITING_DECISION)
     services.decision_sign(dossiers=[dossier], actor=w.chris, outcomes={n.pk: True for n in dossier.nominees.all()},
-                           number="88/QĐ-UBND", signed_on=dt.date(2023, 12, 20))  # not rendered: not needed
+                           number="88/QĐ-UBND", signed_on=dt.date(2023, 12, 5))  # not rendered: not needed
     services.dossier_create(campaign=w.campaign, award_form=w.agency_form(), unit=w.unit, actor=w.alice)
     return w
 

@@ -176,9 +176,9 @@ def test_render_decision_is_idempotent_and_reports_progress(decision):
     assert again.rendered_at == stamp and (again.decision_pdf.name, again.certificates_pdf.name) == first_files
 
 
-def test_crash_mid_batch_keeps_numbers_and_a_rerun_completes(world, decided, monkeypatch):
+def test_crash_mid_batch_keeps_numbers_and_a_rerun_completes(world, decided, monkeypatch, settings):
     decision = issue(world, decided)
-    monkeypatch.setattr(rendering, "CHUNK_SIZE", 1)
+    settings.CERTIFICATES_RENDER_CHUNK_SIZE = 1
     real = rendering._render_chunk
     calls = []
 
@@ -192,16 +192,23 @@ def test_crash_mid_batch_keeps_numbers_and_a_rerun_completes(world, decided, mon
     with pytest.raises(OSError):
         tasks.render_decision(decision.pk, workers=1)
     decision.refresh_from_db()
-    assert decision.render_status == RenderStatus.FAILED and "hết dung lượng đĩa" in decision.render_error
+    # the attempt failed and says why; the next one is scheduled by itself (outbox), not "printing" forever
+    assert decision.render_status == RenderStatus.RETRYING and "hết dung lượng đĩa" in decision.render_error
     assert decision.render_done == 1  # the progress reached the first chunk
+    assert decision.render_parts == {"size": 1, "done": [0]}
     numbers = list(decision.certificates.order_by("serial").values_list("serial", "register_number"))
     assert numbers == [(1, 1), (2, 2), (3, 3)]
     # the next decision continues the register without a gap
     monkeypatch.setattr(rendering, "_render_chunk", real)
     assert RegisterCounter.objects.get(name="global").last == 3
+    calls.clear()
+    monkeypatch.setattr(rendering, "_render_chunk", lambda job: calls.append(job) or real(job))
     again = tasks.render_decision(decision.pk, workers=1)
-    assert again.render_status == RenderStatus.DONE
-    assert len(PdfReader(again.certificates_pdf.path).pages) == 3
+    assert again.render_status == RenderStatus.DONE and again.render_error == ""
+    assert [job[0][0]["register"] for job in calls] == [["Số sổ vàng: 000002 · Số TT: 2"],
+                                                        ["Số sổ vàng: 000003 · Số TT: 3"]]  # only the missing ones
+    pages = [page.extract_text() for page in PdfReader(again.certificates_pdf.path).pages]
+    assert [sum("Số sổ vàng: 00000%s" % n in text for text in pages) for n in (1, 2, 3)] == [1, 1, 1]
     assert list(again.certificates.order_by("serial").values_list("serial", "register_number")) == numbers
     assert Certificate.objects.count() == 3
 

@@ -78,7 +78,7 @@ def test_status_endpoint_reports_progress(client, world, decided):
     decision = issue(world, decided)  # not rendered: on_commit never fires inside the test transaction
     client.force_login(world.chris)
     status = client.get(reverse("certificates:decision_status", args=[decision.pk])).json()
-    assert status == {"status": RenderStatus.PENDING, "label": "Chờ in", "done": 0, "total": 3, "ready": False}
+    assert status == {"status": RenderStatus.PENDING, "label": "Chờ in", "detail": "", "done": 0, "total": 3, "ready": False}
     page = client.get(reverse("certificates:decision", args=[decision.pk])).content.decode()
     assert 'id="render-progress"' in page and "trang-thai.json" in page
     tasks.render_decision(decision.pk)

@@ -46,7 +46,7 @@ def test_decision_and_certificates_in_vietnamese_under_english(world, in_window)
     with translation.override("en"):
         decision = services.decision_sign(dossiers=[dossier], actor=world.chris,
                                           outcomes={n.pk: True for n in dossier.nominees.all()},
-                                          number="99/QĐ-UBND", signed_on=dt.date(2023, 12, 20))
+                                          number="99/QĐ-UBND", signed_on=dt.date(2023, 12, 5))
         decision_text = text(rendering.decision_pdf(decision))
         certificate_text = text(rendering.certificates_pdf(decision, workers=1))
     assert "QUYẾT ĐỊNH" in decision_text and "Căn cứ" in decision_text

@@ -129,7 +129,8 @@ def test_two_redis_consumers_send_each_reminder_once(province, time_machine, liv
     for _ in range(4):                                                  # four scans queued at once
         tasks.deadline_scan()
     assert wait_until(settled(task)), "the consumers did not finish in time"
-    assert_sent_once(province, task)
+    with _db_turn():    # an outbox pass kicked by the last commit may still be running
+        assert_sent_once(province, task)
 
 
 def test_sqlite_storage_consumer_runs_scan_and_renders_letter(province, time_machine, live_queue, tmp_path):
@@ -138,5 +139,6 @@ def test_sqlite_storage_consumer_runs_scan_and_renders_letter(province, time_mac
     tasks.deadline_scan()
     tasks.deadline_scan()
     assert wait_until(settled(task)), "the consumer did not finish in time"
-    assert_sent_once(province, task)
-    assert ApologyLetter.objects.get(task=task).pdf.read().startswith(b"%PDF")
+    with _db_turn():
+        assert_sent_once(province, task)
+        assert ApologyLetter.objects.get(task=task).pdf.read().startswith(b"%PDF")

@@ -115,6 +115,13 @@ def test_upload_read_back_through_the_document_view_and_delete(world, dossier, s
     assert keys(s3) == []
     assert client.get(reverse("dossiers:document", args=[document.pk])).status_code == 404
 
+    # The storage endpoint stops answering: reading is a 503 page with a message, not a 500.
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        **settings.STORAGES["default"],
+        "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{_free_port()}"}}}
+    response = client.get(reverse("dossiers:document", args=[document.pk]))
+    assert response.status_code == 503 and "Kho lưu trữ hồ sơ đang gặp sự cố" in response.content.decode()
+
 
 def test_failure_after_the_write_deletes_the_object(world, dossier, s3, monkeypatch):
     from dossiers.services import documents

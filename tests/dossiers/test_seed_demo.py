@@ -23,3 +23,23 @@ def test_demo_has_every_state_an_open_campaign_and_a_decision(capsys):
     assert decision.certificates.count() == 3
     call_command("seed_demo")        # idempotent
     assert Campaign.objects.filter(plan_number="170/KH-UBND").count() == 1
+
+
+def test_demo_documents_are_real_multipage_pdfs_from_the_nominees_data():
+    import io
+
+    from pypdf import PdfReader
+
+    from dossiers.models import Document
+
+    call_command("seed_demo", verbosity=0)
+    dossier = Dossier.objects.get(campaign__plan_number="170/KH-UBND", unit__name="Sở Tư pháp")
+    for code in ("to-trinh", "bien-ban-hop-xet", "bao-cao-thanh-tich"):
+        document = Document.objects.filter(dossier=dossier, document_type__code=code, is_current=True).first()
+        with document.file.open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert len(reader.pages) >= 2, code
+        assert document.size > 5000, code
+        names = [n.name for n in dossier.nominees.all()]
+        assert any(name in " ".join(text.split()) for name in names), code

@@ -254,3 +254,20 @@ def test_disk_full_while_receiving_the_upload_is_507_json_not_500(world, dossier
     assert response.status_code == 507, response.content[:300]
     assert "hết dung lượng" in response.json()["error"]
     assert (Document.objects.count(), media_files(settings), list(temp.iterdir())) == (0, [], [])
+
+
+class UnreadableStorage(FileSystemStorage):
+    """The local storage whose disk fails on reading (EIO)."""
+
+    def _open(self, name, mode="rb"):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+
+def test_a_document_the_storage_cannot_read_is_a_503_page_and_no_download_event(world, dossier, settings):
+    document = document_upload(dossier=dossier, actor=world.alice, file=SimpleUploadedFile("to-trinh.pdf", PDF),
+                               document_type=world.types["to-trinh"])
+    _use_storage(settings, "UnreadableStorage")
+    response = _client(world.alice).get(reverse("dossiers:document", args=[document.pk]))
+    assert response.status_code == 503
+    assert "Kho lưu trữ hồ sơ đang gặp sự cố" in response.content.decode()
+    assert not DossierEvent.objects.filter(kind="download").exists()   # nothing was read

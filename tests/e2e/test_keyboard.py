@@ -3,6 +3,7 @@ the appraiser returns it with a reason, after a refusal. Tab, Shift+Tab, Enter, 
 no mouse click, no fill(). At every Tab stop the focused control must show a visible ring (the label of a
 hidden file input shows it for the input). Screenshots of focus states: tests/e2e/screenshots/focus-*.png."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -136,15 +137,23 @@ def test_officer_submission_by_keyboard_only(browser, live_server, province, fil
 
     keys.tab_to("#id_held_on")
     expect(page.locator("#id_held_on")).to_have_attribute("aria-describedby", "id_held_on_helptext")
+    if not page.locator("#id_held_on").input_value():
+        keys.type(dt.date.today().strftime("%d/%m/%Y"))  # typed day first, as the hint says
     keys.tab_to("#id_members_total")
     keys.type("9")
     page.screenshot(path=str(SHOTS / "focus-text-field.png"), clip=_around(page, "#council"))
     keys.tab_to("#id_members_present")
     keys.type("8")
-    expect(page.locator(f"#id_vote_{nominee.pk}")).to_have_value("8")
+    vote = page.locator(f"#id_vote_{nominee.pk}")
+    keys.tab_to(f"#id_vote_{nominee.pk}")
+    if not vote.input_value():
+        keys.type("8")
+    expect(vote).to_have_value("8")
     keys.tab_to("#btn-complete", backwards=True)
     page.screenshot(path=str(SHOTS / "focus-button-primary.png"), clip=_around(page, "#next"))
     page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert not page.locator("#page-error").count(), page.locator("#page-error").inner_text()
     expect(page.locator("#dossier-status")).to_have_text(str(DossierStatus.REPORTS_COMPLETE.label))
     context.close()
 

@@ -71,9 +71,12 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     upload(actions, page, "req-to-trinh-0", files["to-trinh.pdf"])
     upload(actions, page, "req-bien-ban-hop-xet-0", files["bien-ban-hop-xet.pdf"])
     upload(actions, page, f"req-bao-cao-thanh-tich-{nominee.pk}", files["bao-cao-thanh-tich.pdf"])
+    expect(page.locator("#id_members_total")).to_have_value("")   # empty until typed from the minutes
+    expect(page.locator(f"#id_vote_{nominee.pk}")).to_have_value("")
+    page.fill("#id_held_on", "2023-12-01")
     page.fill("#id_members_total", "9")
     page.fill("#id_members_present", "8")
-    expect(page.locator(f"#id_vote_{nominee.pk}")).to_have_value("8")  # auto-filled, editable
+    page.fill(f"#id_vote_{nominee.pk}", "8")
     page.click("#btn-council")
     page.locator(f"#req-to-trinh-0 [data-preview]").click()
     expect(page.locator("#preview-frame")).to_have_attribute("src", re.compile(r"/tai-lieu/\d+/"))
@@ -125,12 +128,48 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     expect(page.locator(f"#decision-form-{p.form.pk}")).to_contain_text("Nguyễn Văn An")
     page.fill(f"#decision-number-{p.form.pk}", "1234/QĐ-UBND")
     shot(page, "07-decisions-chairman")
-    page.click(f"#btn-sign-{p.form.pk}")
+    # the draft (DỰ THẢO) as the "Xem dự thảo" button posts it; nothing is signed by it
+    form = page.locator(f"#decision-form-{p.form.pk}")
+    preview = page.request.post(page.url, form={
+        "csrfmiddlewaretoken": form.locator("input[name=csrfmiddlewaretoken]").input_value(),
+        "award_form": str(p.form.pk), "dossier": str(dossier.pk), "award": str(dossier.nominees.get().pk),
+        "number": "1234/QĐ-UBND", "signed_on": form.locator("input[name=signed_on]").input_value(),
+        "action": "preview"})
+    assert preview.status == 200 and preview.body().startswith(b"%PDF")
+    (SHOTS / "07b-decision-preview.pdf").write_bytes(preview.body())
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.AWAITING_DECISION
+    page.click(f"#btn-sign-{p.form.pk}")   # a confirmation that says what will be signed
+    expect(page.locator("#confirm-summary")).to_contain_text("1234/QĐ-UBND")
+    shot(page, "07c-decision-confirm")
+    page.click("#btn-confirm-sign")
     expect(page.locator(".alert-success")).to_contain_text("Đã ký quyết định")
     page.context.close()
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.DECIDED
     assert dossier.nominees.get().outcome == Outcome.AWARDED
+
+    # The unit's head: told of the decision; on the dossier page the result and the downloads.
+    page = new_page(browser)
+    login(page, base, "giamdoc_tuphap")
+    expect(page.locator("#bell-count")).to_be_visible()   # the decision notification
+    page.goto(f"{base}/ho-so/{dossier.pk}/")
+    expect(page.locator("#result")).to_contain_text("Quyết định số 1234/QĐ-UBND")
+    expect(page.locator("#result")).to_contain_text("Được khen thưởng")
+    decision_link = page.locator("#result a[id^=download-decision-]")
+    for _ in range(40):   # the signed PDF is rendered by the queue after commit
+        if page.request.get(base + decision_link.get_attribute("href")).status == 200:
+            break
+        page.wait_for_timeout(250)
+    with page.expect_download() as download:
+        decision_link.click()
+    assert download.value.suggested_filename == "quyet-dinh-1234-QD-UBND.pdf"
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    with page.expect_download() as certificate:
+        page.locator("#result a[id^=download-certificate-]").first.click()
+    assert open(certificate.value.path(), "rb").read(5) == b"%PDF-"
+    shot(page, "08a-unit-decided-dossier")
+    page.context.close()
 
     # The unit rates the service; the dashboard shows it.
     page = new_page(browser)
@@ -253,7 +292,8 @@ def test_phone_viewport_and_refusals(browser, live_server, province, files):
                                                   "uploadThroughput": -1})
     page.click("#btn-complete")  # the council form is half typed: the browser points at it, nothing is lost
     expect(page.locator("#id_members_total")).to_have_value("7")
-    assert page.evaluate("document.activeElement.id") == "id_members_present"
+    # the first field still empty (the meeting date: nothing is pre-filled) gets the focus
+    assert page.evaluate("document.activeElement.id") == "id_held_on"
     page.fill("#id_members_total", "")
     page.click("#btn-complete")  # council not recorded yet: the page names what is missing
     expect(page.locator("#page-error")).to_contain_text("chưa đủ điều kiện")

@@ -142,3 +142,16 @@ def test_drain_outbox_command_once():
     out = StringIO()
     call_command("drain_outbox", "--once", stdout=out)
     assert "delivered=1" in out.getvalue() and CALLS == [{"n": 5}]
+
+
+def test_delivered_messages_are_forgotten_after_the_keep_days(time_machine, settings):
+    settings.OUTBOX_KEEP_DAYS = 14
+    time_machine.move_to(dt.datetime(2024, 1, 2, 3, 0, tzinfo=dt.timezone.utc), tick=False)
+    old = outbox.enqueue(kind="test.record", payload={})
+    services.dispatch()
+    waiting = outbox.enqueue(kind="test.nobody", payload={})        # never delivered: kept
+    time_machine.shift(dt.timedelta(days=15))
+    recent = outbox.enqueue(kind="test.record", payload={})
+    services.dispatch()
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
+    assert old.pk not in set(OutboxMessage.objects.values_list("pk", flat=True))

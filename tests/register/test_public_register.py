@@ -17,25 +17,30 @@ pytestmark = pytest.mark.django_db
 URL = "/so-khen-thuong/"
 
 
-def decide(w, unit, officer, head, people, number, signed_on):
+def awaiting(w, unit, officer, head, people):
     dossier = services.dossier_create(campaign=w.campaign, award_form=w.form, unit=unit, actor=officer)
     for name, cccd in people:
         nominee_add(dossier=dossier, actor=officer, kind="individual", full_name=name, citizen_id=cccd,
                     birth_date=dt.date(1979, 4, 30))
-    dossier = walk(dossier, Actors(officer=officer, head=head, appraiser=w.bob, home_affairs=w.nora, chairman=w.chris),
-                   until=DossierStatus.AWAITING_DECISION)
+    return walk(dossier, Actors(officer=officer, head=head, appraiser=w.bob, home_affairs=w.nora, chairman=w.chris),
+                until=DossierStatus.AWAITING_DECISION)
+
+
+def sign(w, dossier, number, signed_on):
     return services.decision_sign(dossiers=[dossier], actor=w.chris, outcomes={n.pk: True for n in dossier.nominees.all()},
                                   number=number, signed_on=signed_on)
 
 
 @pytest.fixture
-def register(world, in_window):
+def register(world, in_window, time_machine):
     w = world
     henrietta = w.user("henrietta", w.other, Role.UNIT_HEAD)
-    first = decide(w, w.unit, w.alice, w.henry, [("Nguyễn Văn An", "020179111111"), ("Trần Thị Bích", "020179222222")],
-                   "101/QĐ-UBND", dt.date(2023, 12, 20))
-    second = decide(w, w.other, w.charlie, henrietta, [("Đỗ Minh Đức", "020179333333")], "55/QĐ-UBND",
-                    dt.date(2024, 1, 15))
+    one = awaiting(w, w.unit, w.alice, w.henry, [("Nguyễn Văn An", "020179111111"), ("Trần Thị Bích", "020179222222")])
+    two = awaiting(w, w.other, w.charlie, henrietta, [("Đỗ Minh Đức", "020179333333")])
+    time_machine.move_to(dt.datetime(2023, 12, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+    first = sign(w, one, "101/QĐ-UBND", dt.date(2023, 12, 20))
+    time_machine.move_to(dt.datetime(2024, 1, 15, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+    second = sign(w, two, "55/QĐ-UBND", dt.date(2024, 1, 15))
     return w, first, second
 
 

@@ -38,7 +38,7 @@ def scene(world, time_machine):
     decided = walk(decided, acts, until=DossierStatus.AWAITING_DECISION)
     decision = committed(services.decision_sign, dossiers=[decided], actor=w.chris,
                          outcomes={n.pk: True for n in decided.nominees.all()}, number="2345/QĐ-UBND",
-                         signed_on=dt.date(2023, 12, 20))
+                         signed_on=dt.date(2023, 12, 5))
     decided.refresh_from_db()
     decision.refresh_from_db()
 

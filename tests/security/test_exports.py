@@ -32,7 +32,7 @@ def test_exports_hold_typed_text_as_text(world, in_window):
     with TestCase.captureOnCommitCallbacks(execute=True):
         decision = services.decision_sign(dossiers=[dossier], actor=w.chris, number="7/QĐ-UBND",
                                           outcomes={n.pk: True for n in dossier.nominees.all()},
-                                          signed_on=dt.date(2023, 12, 20))
+                                          signed_on=dt.date(2023, 12, 5))
     chris, bob = Client(), Client()
     chris.force_login(w.chris)
     bob.force_login(w.bob)

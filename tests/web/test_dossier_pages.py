@@ -36,12 +36,20 @@ def test_other_units_dossier_is_404_everywhere(world, draft, client_for):
     assert draft.documents.count() == 1
 
 
-def test_upload_by_xhr_returns_the_redrawn_row(world, draft, client_for):
+def test_upload_by_xhr_returns_the_redrawn_step(world, draft, client_for):
+    """The whole step block comes back: the row, and the step's badge and "Còn thiếu…" as they are now."""
+    from dossiers.services import nominee_add
+
+    nominee_add(dossier=draft, actor=world.alice, kind="collective", unit=world.unit)
+    page = client_for(world.alice).get(reverse("dossiers:detail", args=[draft.pk])).content.decode()
+    assert "Thiếu Tờ trình đề nghị khen thưởng." in page
     response = upload(client_for(world.alice), draft, pdf_file("to-trinh.pdf"), **XHR)
     assert response.status_code == 200
     body = response.json()
-    assert body["ok"] is True
-    assert 'data-state="present"' in body["row"] and "to-trinh.pdf" in body["row"]
+    assert body["ok"] is True and body["row_id"] == "req-to-trinh-0"
+    assert 'data-state="present"' in body["block"] and "to-trinh.pdf" in body["block"]
+    assert 'id="step-proposal"' in body["block"] and "Còn thiếu" not in body["block"]
+    assert "Thiếu Tờ trình" not in body["block"] and "badge-missing" not in body["block"]
 
 
 @pytest.mark.parametrize("name,content,message", [
@@ -232,3 +240,24 @@ def test_person_lookup_fills_only_from_the_units_own_history(world, draft, clien
                      "workplace": ""}
     assert client_for(world.alice).get(url, {"cccd": "020187654321"}).json() == {"found": False}
     assert client_for(world.charlie).get(url, {"cccd": "020123456789"}).status_code == 404
+
+
+def test_council_form_is_empty_until_typed_from_the_minutes(world, draft, client_for):
+    """Nothing guessed: not the unit's council of last year, not today's date, not the votes."""
+    import datetime as dt
+
+    from dossiers.models import CouncilMeeting, Dossier
+    from dossiers.services import council_record, nominee_add
+
+    old = Dossier.objects.create(campaign=world.campaign, award_form=world.agency_form(), unit=world.unit,
+                                 created_by=world.alice)
+    CouncilMeeting.objects.create(dossier=old, held_on=dt.date(2022, 12, 1), members_total=9, members_present=8)
+    nominee = nominee_add(dossier=draft, actor=world.alice, kind="collective", unit=world.unit)
+    form = client_for(world.alice).get(reverse("dossiers:detail", args=[draft.pk])).context["council_form"]
+    assert form["members_total"].value() is None and form["members_present"].value() is None
+    assert form["held_on"].value() is None and form[f"vote_{nominee.pk}"].value() is None
+    council_record(dossier=draft, actor=world.alice, held_on=dt.date(2023, 12, 4), members_total=7,
+                   members_present=6, votes={nominee.pk: 5})
+    form = client_for(world.alice).get(reverse("dossiers:detail", args=[draft.pk])).context["council_form"]
+    assert (form["members_total"].value(), form["members_present"].value()) == (7, 6)
+    assert form[f"vote_{nominee.pk}"].value() == 5

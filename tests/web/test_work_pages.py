@@ -145,7 +145,8 @@ def test_decision_page_per_nominee(world, in_window, client_for):
     assert bad.status_code == 400 and 'value="12/QĐ-UBND"' in bad.content.decode()
     response = client.post(reverse("workflows:decisions"), {"award_form": world.form.pk, "dossier": [dossier.pk],
                                                             "award": [collective.pk],
-                                                            "number": "12/QĐ-UBND", "signed_on": "2023-12-20"})
+                                                            "number": "12/QĐ-UBND", "signed_on": "2023-12-05",
+                                                            "action": "sign"})
     assert response.status_code == 302
     assert response["Location"].startswith("/quyet-dinh/")  # the certificates app's decision page
     dossier.refresh_from_db()
@@ -298,9 +299,35 @@ def test_decision_already_signed_by_someone_else_is_a_conflict_message(world, in
     dossier = make_dossier(world, until=DossierStatus.AWAITING_DECISION)
     data = {"award_form": world.form.pk, "dossier": [dossier.pk],
             "award": list(dossier.nominees.values_list("pk", flat=True)), "number": "7/QĐ-UBND",
-            "signed_on": "2023-12-20"}
+            "signed_on": "2023-12-05", "action": "sign"}
     assert client_for(world.chris).post(reverse("workflows:decisions"), data).status_code == 302
     again = client_for(world.chris).post(reverse("workflows:decisions"), data)
     assert again.status_code == 409
     assert f"Hồ sơ #{dossier.pk} vừa được người khác xử lý (trạng thái hiện tại: Đã quyết định)" \
         in again.content.decode()
+
+
+def test_inbox_text_search_with_true_counts_and_pages(world, in_window, client_for, monkeypatch):
+    mine = make_dossier(world)                               # Nguyễn Văn An, CCCD 020123456789
+    unit, officer, head = second_unit(world)
+    other = make_dossier(world, unit=unit, officer=officer, head=head)   # Lý Thị Mai, CCCD 020187654321
+    client = client_for(world.bob)
+
+    def found(q):
+        response = client.get(reverse("workflows:inbox"), {"q": q})
+        return {t.dossier_id for t in response.context["tasks"]}, response.context["total"]
+
+    assert found("Văn An") == ({mine.pk}, 1)
+    assert found("020187654321") == ({other.pk}, 1)
+    assert found("0201876") == (set(), 0)                   # a CCCD only as an exact match
+    assert found(f"#{other.pk}") == ({other.pk}, 1)
+    assert found("Y tế") == ({other.pk}, 1)
+    assert found("") == ({mine.pk, other.pk}, 2)
+    from workflows import views
+
+    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 1)
+    first = client.get(reverse("workflows:inbox"))
+    assert first.context["total"] == 2 and len(first.context["tasks"]) == 1
+    assert 'rel="next"' in first.content.decode() and "trang 1/2" in first.content.decode()
+    second = client.get(reverse("workflows:inbox"), {"page": 2})
+    assert {t.dossier_id for t in first.context["tasks"] + second.context["tasks"]} == {mine.pk, other.pk}

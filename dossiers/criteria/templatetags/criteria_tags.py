@@ -26,6 +26,8 @@ def dossier_evaluations(context, dossier: Dossier):
         rows.append({
             "nominee": nominee, "evaluation": evaluation, "lines": lines, "preview": preview,
             "blocking": [line for line in lines if line.blocks],
+            # "Đạt" overall only when every criterion is judged: an undetermined one says so
+            "undetermined": [line for line in lines if line.passed is None],
             "override": evaluation.override if evaluation else None,
             "warnings": list(nominee.warnings.select_related("other_dossier__campaign")),
         })

@@ -5,7 +5,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from outbox import services
 
@@ -29,7 +29,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, ask_stop)
         started = time.monotonic()
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:  # a long-running loop: drop broken or aged connections
+                close_old_connections()
             result = services.dispatch(kinds=kinds)
             if result.delivered or result.failed or result.swept or once:
                 self.stdout.write(f"outbox: {result}")

@@ -17,7 +17,56 @@ from dossiers.models import Campaign, DossierStatus, Membership, Role, Unit
 from dossiers.rulebooks import load_file as load_rulebook
 from dossiers.setup import levels, provincial_campaign
 from workflows import services
-from workflows.walk import Actors, add_nominees, walk
+from workflows.walk import Actors, add_nominees
+from workflows.walk import walk as walk_with
+
+
+DEMO_REPORT = {
+    "situation": "%(name)s thực hiện nhiệm vụ trong điều kiện số lượng hồ sơ thủ tục hành chính tăng nhanh, "
+                 "nhiều thủ tục được cung cấp trực tuyến toàn trình lần đầu; đội ngũ công chức làm công tác một cửa "
+                 "được bố trí đủ, được tập huấn về số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.\n"
+                 "Cơ sở vật chất của bộ phận một cửa được đầu tư máy quét, chữ ký số; kết nối ổn định với Hệ thống "
+                 "thông tin giải quyết thủ tục hành chính của tỉnh và Cổng Dịch vụ công quốc gia.",
+    "duties": "1. Tiếp nhận, số hóa 100% hồ sơ thủ tục hành chính khi tiếp nhận; số hóa kết quả giải quyết còn hiệu "
+              "lực theo lộ trình của tỉnh.\n2. Hướng dẫn tổ chức, cá nhân nộp hồ sơ trực tuyến, thanh toán trực "
+              "tuyến; giải quyết đúng hạn, không để hồ sơ trễ hạn.\n3. Công khai đầy đủ thủ tục hành chính, tiếp "
+              "nhận và xử lý phản ánh, kiến nghị đúng quy định.",
+    "measures": "Ban hành kế hoạch số hóa theo từng quý, phân công cụ thể cho từng công chức; hằng tháng rà soát, "
+                "đối chiếu số liệu trên hệ thống, đôn đốc các hồ sơ sắp đến hạn.\nPhối hợp với Sở Thông tin và "
+                "Truyền thông khắc phục lỗi kết nối; tổ chức hướng dẫn trực tiếp tại bộ phận một cửa và trên mạng "
+                "xã hội của đơn vị; khen thưởng kịp thời cá nhân có sáng kiến trong số hóa hồ sơ.",
+    "past_awards": "Năm 2021: Tập thể lao động xuất sắc; năm 2022: Bằng khen của Chủ tịch UBND tỉnh.",
+}
+
+
+def demo_file(*, dossier, document_type, nominee, actor):
+    """The demo's documents are real multi-page PDFs made from the dossier's own data (the tờ trình
+    with its list, the council minutes with the votes, each nominee's mẫu 07), so "Xem" shows them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dossiers.criteria.documents import council_minutes_pdf, form07_pdf, unit_proposal_pdf
+
+    if document_type.code == "to-trinh":
+        content, name = unit_proposal_pdf(dossier=dossier, actor=actor), "to-trinh.pdf"
+    elif document_type.code == "bien-ban-hop-xet":
+        content, name = council_minutes_pdf(dossier=dossier, actor=actor), "bien-ban-hop-xet.pdf"
+    elif document_type.code == "bao-cao-thanh-tich" and nominee is not None:
+        from dossiers.criteria.documents import report_draft_save
+
+        # the unit writes the free-text parts of mẫu 07 first, as a real unit would
+        report_draft_save(nominee=nominee, actor=actor, situation=DEMO_REPORT["situation"] % {"name": nominee.name},
+                          duties=DEMO_REPORT["duties"], measures=DEMO_REPORT["measures"],
+                          past_awards=DEMO_REPORT["past_awards"])
+        content, name = form07_pdf(nominee=nominee, actor=actor), f"bao-cao-thanh-tich-mau-07-{nominee.pk}.pdf"
+    else:
+        from workflows.walk import sample_file
+
+        return sample_file(dossier=dossier, document_type=document_type, nominee=nominee, actor=actor)
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def walk(dossier, actors, until=DossierStatus.DECIDED):
+    return walk_with(dossier, actors, until, files=demo_file)
 
 PASSWORD = "khenthuong2023"
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
