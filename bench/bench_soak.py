@@ -439,8 +439,9 @@ def sign_awaiting(world, number: int) -> int:
 
     a, b = world.signers
     a.request("GET", "/quyet-dinh/", port=PORTS[0])
-    race(lambda: a.request("POST", "/quyet-dinh/", posted(number), port=PORTS[0]),
-         lambda: b.request("POST", "/quyet-dinh/", posted(number + 1), port=PORTS[1]))
+    a.request("POST", "/quyet-dinh/", posted(number), port=PORTS[1])        # "Ký quyết định…": what will be signed
+    race(lambda: a.request("POST", "/quyet-dinh/", {**posted(number), "action": "sign"}, port=PORTS[0]),
+         lambda: b.request("POST", "/quyet-dinh/", {**posted(number + 1), "action": "sign"}, port=PORTS[1]))
     return len(awaiting)
 
 
