@@ -323,9 +323,9 @@ def test_inbox_text_search_with_true_counts_and_pages(world, in_window, client_f
     assert found(f"#{other.pk}") == ({other.pk}, 1)
     assert found("Y tế") == ({other.pk}, 1)
     assert found("") == ({mine.pk, other.pk}, 2)
-    from workflows import views
+    from workflows.views import reviewing
 
-    monkeypatch.setattr(views, "INBOX_PAGE_SIZE", 1)
+    monkeypatch.setattr(reviewing, "INBOX_PAGE_SIZE", 1)
     first = client.get(reverse("workflows:inbox"))
     assert first.context["total"] == 2 and len(first.context["tasks"]) == 1
     assert 'rel="next"' in first.content.decode() and "trang 1/2" in first.content.decode()

@@ -1,0 +1,22 @@
+"""Pages that move dossiers along the path, one module per area:
+
+- landing: home (each role lands on its own work) and nav_context (the top bar's context processor);
+- work: the unit's moves (create, finish the preparation steps, submit, resubmit, withdraw);
+- reviewing: the reviewers' inbox (with forwarding several at once) and the review page;
+- deciding: the chairman's decision page (draft, confirmation, signing);
+- stats: the dashboard;
+- _common: the helpers they share.
+
+Each POST calls workflows.services; a DossierError comes back as a message on the same page with
+the user's input kept. The names below are what urls, settings (nav_context) and tests import."""
+
+from .deciding import decisions
+from .landing import home, nav_context
+from .reviewing import inbox, review
+from .stats import dashboard
+from .work import complete_steps, dossier_create, dossier_resubmit, dossier_submit, dossier_withdraw
+
+__all__ = [
+    "complete_steps", "dashboard", "decisions", "dossier_create", "dossier_resubmit", "dossier_submit",
+    "dossier_withdraw", "home", "inbox", "nav_context", "review",
+]

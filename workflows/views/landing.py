@@ -1,0 +1,50 @@
+"""The landing page (each role lands on its own work) and the top bar's context processor."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from dossiers import selectors as dossier_selectors
+from dossiers.criteria.views import REPORT_ROLES
+from dossiers.models import Role
+
+from .. import selectors
+
+
+# --- home ----------------------------------------------------------------------------------------
+@login_required
+def home(request):
+    """Each role lands on its own work: a unit sees open campaigns (with the countdown) and its
+    dossiers; reviewers and signers see their inbox."""
+    user = request.user
+    roles = {role for _unit, role in selectors.user_pairs(user)}
+    is_unit = bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+    is_reviewer = bool(roles & {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN}) or user.is_superuser
+    tasks = list(selectors.inbox(user)[:50])
+    now = timezone.now()
+    context = {
+        "is_unit": is_unit,
+        "is_reviewer": is_reviewer,
+        "is_chairman": Role.CHAIRMAN in roles,
+        "campaigns": dossier_selectors.open_campaigns_for(user, now=now) if is_unit else [],
+        "dossiers": list(dossier_selectors.unit_dossiers(user)[:30]) if is_unit else [],
+        "tasks": tasks,
+        "now": now,
+        "due_soon_at": now + selectors.DUE_SOON,
+        "overdue": sum(1 for t in tasks if t.due_at and t.due_at < now),
+        "due_soon": sum(1 for t in tasks if t.due_at and now <= t.due_at <= now + selectors.DUE_SOON),
+    }
+    return render(request, "home.html", context)
+
+# --- navigation (context processor) ---------------------------------------------------------------
+def nav_context(request):
+    """What the top bar needs: whether the user has an inbox, its size, whether they sign decisions."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = {role for _unit, role in selectors.user_pairs(user)}
+    return {"nav_has_inbox": bool(roles) or user.is_superuser,
+            "nav_inbox_count": selectors.inbox_count(user) if roles else 0,
+            "nav_is_chairman": Role.CHAIRMAN in roles,
+            "nav_reports": bool(roles & REPORT_ROLES) or user.is_superuser,
+            "nav_deadlines": bool(roles - {Role.UNIT_OFFICER}) or user.is_superuser}
