@@ -20,6 +20,7 @@ from dossiers.models import (
     AwardForm, Campaign, DocumentType, DossierStatus, Nominee, Person, Role, Step, Unit,
 )
 from dossiers.selectors import visible_dossier_or_404
+from dossiers.text import clean_line
 from workflows import services as path_services
 
 from . import selectors, serializers as s
@@ -42,6 +43,12 @@ def int_param(request, name, *, low=1, high=10**15):
     if not value.isdigit() or len(value) > 15 or not low <= int(value) <= high:
         raise InvalidInput(_("Tham số “%(name)s” không hợp lệ: “%(value)s”.") % {"name": name, "value": value[:20]})
     return int(value)
+
+
+def text_param(request, name, *, limit):
+    """A text filter as the services clean typed text (NFC, no control or bidi characters: a NUL byte
+    would be a DataError on PostgreSQL), bounded to `limit` characters."""
+    return clean_line(request.query_params.get(name, ""))[:limit]
 
 
 # --- catalog -------------------------------------------------------------------------------------
@@ -79,14 +86,14 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         units = Unit.objects.select_related("level").order_by("level__rank", "name", "pk")
-        parent, level, q = int_param(self.request, "parent"), self.request.query_params.get("level"), \
-            self.request.query_params.get("q", "").strip()
+        parent, level, q = int_param(self.request, "parent"), text_param(self.request, "level", limit=30), \
+            text_param(self.request, "q", limit=100)
         if parent:
             units = units.filter(parent_id=parent)
         if level:
-            units = units.filter(level__code=level[:30])
+            units = units.filter(level__code=level)
         if q:
-            units = units.filter(name__icontains=q[:100])
+            units = units.filter(name__icontains=q)
         return units
 
 
