@@ -219,14 +219,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         nominee = Nominee.objects.select_related("person", "unit").get(pk=nominee.pk)
         return Response(s.NomineeSerializer(nominee).data, status=http.HTTP_201_CREATED)
 
-    @extend_schema(tags=["dossiers"], request={"multipart/form-data": s.DocumentUploadSerializer},
-                   responses={201: s.DocumentSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])
-    def documents(self, request, pk=None):
-        """Tải lên thành phần hồ sơ (PDF, Word, JPG, PNG, checked by content); a new version of the
-        same type supersedes the old one, which stays for the record."""
-        dossier = self.dossier()
-        data = self.validated(s.DocumentUploadSerializer)
+    @staticmethod
+    def document_target(dossier, data):
+        """The document type named by its code and the nominee (of this dossier) a document is for."""
         document_type = DocumentType.objects.filter(code=data["document_type"]).first()
         if document_type is None:
             raise InvalidInput(_("Thành phần hồ sơ không hợp lệ."))
@@ -235,6 +230,17 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
             nominee = Nominee.objects.filter(pk=data["nominee"], dossier=dossier).first()
             if nominee is None:
                 raise NotPermitted()
+        return document_type, nominee
+
+    @extend_schema(tags=["dossiers"], request={"multipart/form-data": s.DocumentUploadSerializer},
+                   responses={201: s.DocumentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser])
+    def documents(self, request, pk=None):
+        """Tải lên thành phần hồ sơ (PDF, Word, JPG, PNG, checked by content); a new version of the
+        same type supersedes the old one, which stays for the record."""
+        dossier = self.dossier()
+        data = self.validated(s.DocumentUploadSerializer)
+        document_type, nominee = self.document_target(dossier, data)
         document = dossier_services.document_upload(dossier=dossier, actor=request.user, file=data["file"],
                                                     document_type=document_type, nominee=nominee)
         return Response(s.DocumentSerializer(document).data, status=http.HTTP_201_CREATED)
@@ -251,14 +257,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
         dossier = self.dossier()
         data = self.validated(s.DocumentReferenceSerializer)
-        document_type = DocumentType.objects.filter(code=data["document_type"]).first()
-        if document_type is None:
-            raise InvalidInput(_("Thành phần hồ sơ không hợp lệ."))
-        nominee = None
-        if data.get("nominee"):
-            nominee = Nominee.objects.filter(pk=data["nominee"], dossier=dossier).first()
-            if nominee is None:
-                raise NotPermitted()
+        document_type, nominee = self.document_target(dossier, data)
         if bool(data.get("source_document")) == bool(data.get("source_decision")):
             raise InvalidInput(_("Hãy chọn đúng một văn bản đã có để đính kèm."))
         if data.get("source_document"):
