@@ -57,7 +57,7 @@ def wait_for(condition, timeout: float, what: str):
         value = condition()
         if value:
             return value
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
@@ -135,8 +135,8 @@ def real_time(time_machine):
 
 
 def test_consumer_killed_mid_render_resumes_on_restart(world, in_window, time_machine, processes, tmp_path):
-    total = int(os.environ.get("RECOVERY_CERTIFICATES", "40"))
-    kill_at = int(os.environ.get("RECOVERY_KILL_AT", "15"))
+    total = int(os.environ.get("RECOVERY_CERTIFICATES", "200"))
+    kill_at = int(os.environ.get("RECOVERY_KILL_AT", "10"))
     chunk = int(os.environ.get("RECOVERY_CHUNK", "5"))
     dossier = decided_dossier(world, individuals=[{"full_name": f"Lê Văn Hùng {i:03d}", "position": "Chuyên viên"}
                                                   for i in range(total - 1)])
