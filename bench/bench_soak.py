@@ -68,7 +68,22 @@ def service_env(base_env: dict) -> dict:
     return {**base_env, "DATABASE_URL": f"{url}?application_name={APP_NAME}", "PYTHONUNBUFFERED": "1"}
 
 
-class Server:
+class Child:
+    """A process of the soak (server or consumer), stopped with its whole process group."""
+
+    process = None
+
+    def stop(self, sig=signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+
+
+class Server(Child):
     def __init__(self, port: int, env: dict, log_dir: Path):
         self.port, self.env, self.log_dir, self.process, self.starts = port, env, log_dir, None, 0
 
@@ -85,17 +100,8 @@ class Server:
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_healthy(self.port, self.process)
 
-    def stop(self, sig=signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
 
-
-class Consumer:
+class Consumer(Child):
     def __init__(self, name: str, env: dict, log_dir: Path):
         self.name, self.env, self.log_dir, self.process, self.starts = name, env, log_dir, None, 0
 
@@ -105,15 +111,6 @@ class Consumer:
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "run_huey", "--workers", str(CONSUMER_WORKERS), "--worker-type", "thread"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def stop(self, sig=signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
 
 
 def wait_healthy(port: int, process, timeout: float = 60) -> None:
