@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "dossiers",
     "workflows",
     "certificates",
-    "dossiers.criteria",
+    "criteria",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

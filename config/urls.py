@@ -31,5 +31,5 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("certificates.urls")),
     path("", include("workflows.deadline_urls")),
-    path("tieu-chi/", include("dossiers.criteria.urls")),
+    path("tieu-chi/", include("criteria.urls")),
 ]

@@ -5,7 +5,7 @@ date the result is due (the working days of every step after submission on the d
 from django.utils import timezone
 
 from . import calendar
-from .criteria.documents import head_of, render_pdf, signer_name, vn_date
+from criteria.documents import head_of, render_pdf, signer_name, vn_date
 from .errors import InvalidState
 from .models import DossierEvent, RequirementScope, Unit, kind_of
 from .text import in_official_language

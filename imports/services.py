@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers.criteria.metrics import RowError, normalize, read_table
+from criteria.metrics import RowError, normalize, read_table
 from dossiers.errors import DossierError, InvalidInput, NotPermitted
 from dossiers.models import EventKind, Membership, Nominee, NomineeKind, Person, Role, Unit, UnitLevel, citizen_id_problem
 from dossiers.policy import Action, require

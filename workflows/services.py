@@ -165,7 +165,7 @@ def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossi
     require(actor, dossier, Action.REVIEW, not_now=_("Hồ sơ không ở bước thẩm định."))
     step = dossier.current_step
     task = _task_at(dossier, step)
-    from dossiers.criteria.services import require_criteria_met  # hard criteria block unless overridden
+    from criteria.services import require_criteria_met  # hard criteria block unless overridden
 
     require_criteria_met(dossier=dossier, actor=actor)
     before = _fire(dossier, dossier.transition_for(step))

@@ -63,7 +63,7 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
                 workplace=workplace, achievement=achievement)
     except IntegrityError:
         raise InvalidInput(_("Đối tượng này đã có trong hồ sơ.")) from None
-    from ..criteria.services import nominee_checks  # duplicates, discipline; warnings on nominee.award_warnings
+    from criteria.services import nominee_checks  # duplicates, discipline; warnings on nominee.award_warnings
 
     nominee_checks(dossier=dossier, nominee=nominee, actor=actor)
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Thêm %(name)s") %

@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.criteria.metrics import metrics_import
-from dossiers.criteria.setup import seed_criteria
+from criteria.metrics import metrics_import
+from criteria.setup import seed_criteria
 
 HEADER = ["Mã đơn vị", "Tên đơn vị", "Hồ sơ tiếp nhận", "Hồ sơ đã số hóa", "Tỷ lệ số hóa (%)",
           "Kế hoạch DVC phát sinh hồ sơ trực tuyến (%)", "Tỷ lệ DVC phát sinh hồ sơ trực tuyến (%)",

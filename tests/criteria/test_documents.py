@@ -3,8 +3,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from dossiers.criteria.documents import consolidated_pdf, form07_pdf, proposal_pdf, report_draft_save
-from dossiers.criteria.services import criteria_override
+from criteria.documents import consolidated_pdf, form07_pdf, proposal_pdf, report_draft_save
+from criteria.services import criteria_override
 from dossiers.errors import InvalidState, NotPermitted
 from dossiers.models import DossierStatus
 from workflows import services as wf
@@ -26,7 +26,7 @@ def actors(world):
 
 @pytest.fixture
 def figures(world, criteria):
-    from dossiers.criteria.metrics import metrics_import
+    from criteria.metrics import metrics_import
     header = ["Mã đơn vị", "Hồ sơ tiếp nhận", "Hồ sơ đã số hóa", "Kế hoạch DVC phát sinh hồ sơ trực tuyến (%)",
               "Tỷ lệ DVC phát sinh hồ sơ trực tuyến (%)", "Kế hoạch hồ sơ trực tuyến (%)", "Hồ sơ trực tuyến"]
     return metrics_import(campaign=world.campaign, actor=world.bob, file=csv_file(

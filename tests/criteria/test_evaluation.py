@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from dossiers.criteria.models import Evaluation
-from dossiers.criteria.services import dossier_evaluate, evaluate_nominee
+from criteria.models import Evaluation
+from criteria.services import dossier_evaluate, evaluate_nominee
 from dossiers.models import NomineeKind, Unit
 from workflows import services as wf
 from workflows.walk import add_nominees
@@ -75,7 +75,7 @@ def test_merged_unit_counts_the_history_of_absorbed_units(world, in_window, crit
     old = Unit.objects.create(name="UBND xã Cũ", level=world.levels["xa"], parent=world.province)
     new = Unit.objects.create(name="UBND xã Mới", level=world.levels["xa"], parent=world.province)
     Unit.objects.filter(pk=old.pk).update(successor=new)
-    from dossiers.criteria.metrics import metrics_import
+    from criteria.metrics import metrics_import
     from .conftest import csv_file
     header = ["Mã đơn vị", "Hồ sơ tiếp nhận", "Hồ sơ đã số hóa"]
     metrics_import(campaign=world.campaign, actor=world.bob,

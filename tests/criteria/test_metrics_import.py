@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from dossiers.criteria.errors import ImportRejected
-from dossiers.criteria.metrics import metrics_import
-from dossiers.criteria.models import MetricImport, UnitMetric
+from criteria.errors import ImportRejected
+from criteria.metrics import metrics_import
+from criteria.models import MetricImport, UnitMetric
 from dossiers.errors import NotPermitted
 
 from .conftest import HEADER, csv_file, figures_row, xlsx_file

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from dossiers.criteria.errors import DuplicateNominee, UnderDiscipline
-from dossiers.criteria.models import DisciplineRecord, NomineeWarning
+from criteria.errors import DuplicateNominee, UnderDiscipline
+from criteria.models import DisciplineRecord, NomineeWarning
 from dossiers.errors import DossierError
 from dossiers.models import Membership, Nominee, Person, Role, Unit
 from dossiers.services import nominee_add

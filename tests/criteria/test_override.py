@@ -1,8 +1,8 @@
 import pytest
 
-from dossiers.criteria.errors import CriteriaNotMet
-from dossiers.criteria.models import Assessment, CriteriaOverride
-from dossiers.criteria.services import criteria_override, criterion_assess, evaluate_nominee
+from criteria.errors import CriteriaNotMet
+from criteria.models import Assessment, CriteriaOverride
+from criteria.services import criteria_override, criterion_assess, evaluate_nominee
 from dossiers.errors import InvalidInput, InvalidState, NotPermitted
 from dossiers.models import DossierEvent, DossierStatus
 from workflows import services as wf
@@ -87,7 +87,7 @@ def test_judged_criteria_recorded_by_council_then_appraiser(world, in_window, cr
 
 
 def test_evaluation_is_frozen_once_forwarded(world, in_window, criteria, load):
-    from dossiers.criteria.services import dossier_evaluate
+    from criteria.services import dossier_evaluate
     load(figures_row(world.unit, rate="65"))
     dossier = submitted(world)
     nominee = dossier.nominees.get()

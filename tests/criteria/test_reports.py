@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from dossiers.criteria.selectors import awards_per_form, criterion_pass_rates, evaluation_summary, step_timeliness
-from dossiers.criteria.services import criteria_override
+from criteria.selectors import awards_per_form, criterion_pass_rates, evaluation_summary, step_timeliness
+from criteria.services import criteria_override
 from dossiers.models import DossierStatus, Unit
 from workflows import services as wf
 from workflows.walk import Actors, add_nominees, walk

@@ -4,7 +4,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from dossiers.criteria.models import CriteriaOverride, MetricImport
+from criteria.models import CriteriaOverride, MetricImport
 from dossiers.models import DossierEvent, DossierStatus
 from workflows import services as wf
 from workflows.walk import Actors, add_nominees, walk

@@ -9,8 +9,8 @@ import datetime as dt
 from pathlib import Path
 
 from dossiers.models import Membership, Role, Unit
-from dossiers.criteria.metrics import metrics_import
-from dossiers.criteria.setup import seed_criteria
+from criteria.metrics import metrics_import
+from criteria.setup import seed_criteria
 from dossiers.models import CampaignTarget, DossierStatus
 from workflows import services
 from workflows.walk import Actors, add_nominees, walk

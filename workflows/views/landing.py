@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dossiers import selectors as dossier_selectors
-from dossiers.criteria.views import REPORT_ROLES
+from criteria.views import REPORT_ROLES
 from dossiers.models import Role
 
 from .. import selectors

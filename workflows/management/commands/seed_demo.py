@@ -44,14 +44,14 @@ def demo_file(*, dossier, document_type, nominee, actor):
     with its list, the council minutes with the votes, each nominee's mẫu 07), so "Xem" shows them."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from dossiers.criteria.documents import council_minutes_pdf, form07_pdf, unit_proposal_pdf
+    from criteria.documents import council_minutes_pdf, form07_pdf, unit_proposal_pdf
 
     if document_type.code == "to-trinh":
         content, name = unit_proposal_pdf(dossier=dossier, actor=actor), "to-trinh.pdf"
     elif document_type.code == "bien-ban-hop-xet":
         content, name = council_minutes_pdf(dossier=dossier, actor=actor), "bien-ban-hop-xet.pdf"
     elif document_type.code == "bao-cao-thanh-tich" and nominee is not None:
-        from dossiers.criteria.documents import report_draft_save
+        from criteria.documents import report_draft_save
 
         # the unit writes the free-text parts of mẫu 07 first, as a real unit would
         report_draft_save(nominee=nominee, actor=actor, situation=DEMO_REPORT["situation"] % {"name": nominee.name},
