@@ -7,7 +7,7 @@ from django.utils import timezone
 from . import calendar
 from criteria.documents import head_of, render_pdf, signer_name, vn_date
 from .errors import InvalidState
-from .models import DossierEvent, RequirementScope, Unit, kind_of
+from .models import DossierEvent, RequirementScope, Unit, document_type_name, kind_of
 from .text import in_official_language
 
 
@@ -29,7 +29,7 @@ def receipt_context(dossier) -> dict:
     documents = []
     for requirement in dossier.requirements():
         count = len(nominees) if requirement.scope == RequirementScope.NOMINEE else 1
-        documents.append({"name": requirement.document_type.name, "copies": count})
+        documents.append({"name": document_type_name(dossier.campaign, requirement.document_type), "copies": count})
     submitter = (DossierEvent.objects.filter(dossier=dossier, data__step="submission").select_related("actor")
                  .order_by("created_at").first())
     return {

@@ -71,8 +71,8 @@ def walk(dossier, actors, until=DossierStatus.DECIDED):
 PASSWORD = "khenthuong2023"
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 RULEBOOKS = settings.BASE_DIR / "rulebooks"  # the demo's campaigns are loaded from their rulebook files
-LEGAL_BASIS = (
-    "Luật Thi đua, khen thưởng ngày 15/6/2022; Nghị định số 98/2023/NĐ-CP; Nghị định số 45/2020/NĐ-CP "
+LEGAL_BASIS = (  # the commendation law and decree come from the campaign's legal regime (regimes/*.yaml)
+    "Nghị định số 45/2020/NĐ-CP "
     "ngày 08/4/2020 của Chính phủ về thực hiện thủ tục hành chính trên môi trường điện tử; Nghị quyết số "
     "49-NQ/TU ngày 28/9/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Lạng Sơn."
 )
