@@ -13,4 +13,7 @@ urlpatterns = [
     path("quyet-dinh/<int:pk>/in-lai/", views.decision_rerender, name="decision_rerender"),
     path("quyet-dinh/<int:pk>/thu-hoi/", views.decision_revoke, name="decision_revoke"),
     path("bang-khen/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("quy-khen-thuong/", views.funds, name="funds"),
+    path("quy-khen-thuong/tien-thuong.xlsx", views.funds_xlsx, name="funds_xlsx"),
+    path("quy-khen-thuong/thong-ke.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
 ]
