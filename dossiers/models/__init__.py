@@ -1,7 +1,8 @@
 from .campaigns import (  # noqa: F401
     STEP_KINDS, ActingUnitSource, AwardForm, Campaign, CampaignTarget, ConfiguredStep, DocumentRequirement,
     DocumentType, RequirementScope, Step, StepKind, StepRule, StepWork, kind_of, local_day_end, local_day_start,
-    steps_where, REVISION, step_label, document_type_name, regime_form,
+    steps_where, REVISION, step_label, document_type_name,
+    regime_form,
 )
 from .dossiers import (  # noqa: F401
     FINAL_STATUSES, NOMINEE_EDITABLE_STATUSES, REPORT_EDITABLE_STATUSES, REVIEW_STATUSES, STATUS_AT_STEP, STEP_AT_STATUS,

@@ -236,7 +236,8 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                     continue
                 if req.scope == RequirementScope.DOSSIER:
                     if not any(t == req.document_type_id for t, _n in present):
-                        problems.append(_g("Thiếu %(doc)s.") % {"doc": document_type_name(self.campaign, req.document_type)})
+                        problems.append(_g("Thiếu %(doc)s.")
+                                        % {"doc": document_type_name(self.campaign, req.document_type)})
                 else:
                     for nominee in nominees:
                         if (req.document_type_id, nominee.pk) not in present:

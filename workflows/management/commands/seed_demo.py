@@ -259,6 +259,14 @@ class Command(BaseCommand):
         walk(new_dossier(live, live_form, "tplangson"), actors("tplangson"), until=DossierStatus.AWAITING_DECISION)
         walk(new_dossier(live, live_form, "huulung"), actors("huulung"), until=DossierStatus.APPRAISED)
         walk(new_dossier(live, live_form, "yte", person=False), actors("yte"), until=DossierStatus.PROPOSAL_READY)
+        # A 2026 decision under the regime the campaign pinned (Nghị định 152/2025/NĐ-CP), with its prize money.
+        awarded = new_dossier(live, live_form, "tuphap", person=False)
+        add_nominees(awarded, officers["tuphap"], individuals=[
+            {"full_name": "Vũ Thị Minh Thư", "citizen_id": "020194007788",
+             "position": "Trưởng phòng Hành chính tư pháp", "workplace": units["tuphap"].name}])
+        awarded = walk(awarded, actors("tuphap"), until=DossierStatus.AWAITING_DECISION)
+        services.decision_sign(dossiers=[awarded], actor=chairman, number="2468/QĐ-UBND", signed_on=today,
+                               outcomes={n.pk: True for n in awarded.nominees.all()})
 
         # 3. Seed 004: the centre's own campaign, Giấy khen of its director (proposal → council → decision).
         centre = units["ttpvhcc"]
