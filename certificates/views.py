@@ -87,7 +87,10 @@ def decision_detail(request, pk: int):
     decision = _decision_or_404(request, pk)
     handles = selectors.handles_decision(request.user, decision)
     certificates = selectors.visible_certificates(request.user, decision)
+    identity, identity_error = selectors.server_identity() if handles else (None, "")
     return render(request, "certificates/decision_detail.html", {
+        "identity": identity, "identity_error": identity_error,
+        "signatures": selectors.decision_signatures(decision) if handles else [],
         "decision": decision, "certificates": certificates, "status": _status(decision), "handles": handles,
         "can_rerender": selectors.may_rerender(request.user, decision),
         "signature": selectors.decision_signature(decision),
