@@ -105,7 +105,8 @@ class Text:
 
     def find(self, phrase: str, *, fuzzy: bool = True, pages=None) -> Hit | None:
         """The best occurrence of `phrase` (folded words, in order): exact first, then within the OCR
-        tolerance on windows of the same number of words (±1, OCR splits and joins words)."""
+        tolerance (`allowed_errors`) on runs of words compared without spaces (OCR splits and joins
+        words); a given name lengthened or cut at its end is never taken for it ("Anh" is not "An")."""
         target = words(phrase)
         if not target:
             return None
