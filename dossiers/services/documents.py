@@ -17,6 +17,20 @@ from ..rules import can_view_dossier
 from .common import lock_dossier, record_event, require_unit_editor
 
 log = logging.getLogger("khenthuong.uploads")
+# The pre-check assistant's jobs (precheck/tasks.py), enqueued by name: the domain does not import it.
+PRECHECK_KIND = "precheck.document"         # read one uploaded PDF and check it against its dossier
+PRECHECK_DOSSIER_KIND = "precheck.dossier"  # the dossier changed: check its documents again (no re-reading)
+
+
+def request_precheck(document: Document) -> None:
+    """Queue the pre-check of an uploaded PDF (in the caller's transaction: no upload, no job)."""
+    if document.content_type == "application/pdf" and document.inspected:
+        enqueue(kind=PRECHECK_KIND, payload={"document": document.pk}, dedupe_key=str(document.pk))
+
+
+def request_recheck(dossier: Dossier) -> None:
+    """The dossier's data the documents are checked against changed: check them again."""
+    enqueue(kind=PRECHECK_DOSSIER_KIND, payload={"dossier": dossier.pk}, dedupe_key=str(dossier.pk))
 
 
 def validate_upload(uploaded, name: str | None = None) -> tuple[str, str]:
@@ -147,6 +161,7 @@ def _record_upload(*, dossier, actor, document_type, nominee, stored, name, cont
         inspected=True, signature_state=SignatureState.PENDING if signed else "")
     if signed:
         enqueue(kind=SIGNATURE_KIND, payload={"document": document.pk}, dedupe_key=str(document.pk))
+    request_precheck(document)
     record_event(dossier=dossier, actor=actor, kind=EventKind.UPLOAD,
                  comment=f"{document_type.name}" + (f" — {nominee.name}" if nominee else ""),
                  data={"document": document.pk, "version": version, "sha256": sha256, "size": size,
