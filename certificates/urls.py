@@ -16,4 +16,8 @@ urlpatterns = [
     path("quy-khen-thuong/", views.funds, name="funds"),
     path("quy-khen-thuong/tien-thuong.xlsx", views.funds_xlsx, name="funds_xlsx"),
     path("quy-khen-thuong/thong-ke.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
+    path("quyet-dinh/<int:pk>/ky-so/", views.decision_token_sign, name="decision_token_sign"),
+    path("ky-so/du-thao/<str:link>/", views.token_draft, name="token_draft"),
+    path("ky-so/nop/", views.token_upload, name="token_upload"),
+    path("chu-ky-so/", views.my_certificates, name="my_certificates"),
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0004_certificate_hash_chain'),
+        ('certificates', '0005_token_signing'),
     ]
 
     operations = [
