@@ -5,6 +5,7 @@
 - reviewing: the reviewers' inbox (with forwarding several at once) and the review page;
 - deciding: the chairman's decision page (draft, confirmation, signing);
 - stats: the dashboard;
+- structure: delegation (ủy quyền) and handing an absent officer's work to a colleague;
 - _common: the helpers they share.
 
 Each POST calls workflows.services; a DossierError comes back as a message on the same page with
@@ -14,9 +15,10 @@ from .deciding import decisions
 from .landing import home, nav_context
 from .reviewing import inbox, review
 from .stats import dashboard
+from .structure import delegations, reassign
 from .work import complete_steps, dossier_create, dossier_resubmit, dossier_submit, dossier_withdraw
 
 __all__ = [
     "complete_steps", "dashboard", "decisions", "dossier_create", "dossier_resubmit", "dossier_submit",
-    "dossier_withdraw", "home", "inbox", "nav_context", "review",
+    "dossier_withdraw", "home", "inbox", "nav_context", "review", "delegations", "reassign",
 ]
