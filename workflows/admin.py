@@ -46,7 +46,7 @@ from django import forms  # noqa: E402
 from django.contrib import messages  # noqa: E402
 from django.shortcuts import redirect, render  # noqa: E402
 from django.urls import path, reverse  # noqa: E402
-from django.utils.translation import gettext as _g  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
 from dossiers.admin import UnitAdmin as _BaseUnitAdmin  # noqa: E402
@@ -70,7 +70,7 @@ class MergeForm(forms.Form):
         try:
             return parse_day(self.cleaned_data["on"])
         except ValueError:
-            raise forms.ValidationError(_g("Ngày “%(value)s” không hợp lệ: nhập theo dạng ngày/tháng/năm.")
+            raise forms.ValidationError(gettext("Ngày “%(value)s” không hợp lệ: nhập theo dạng ngày/tháng/năm.")
                                         % {"value": self.cleaned_data["on"][:20]}) from None
 
 
@@ -95,7 +95,7 @@ class UnitAdmin(_BaseUnitAdmin):
         for unit in queryset:
             try:
                 structure.unit_close(unit=unit, on=_dt.date.today(), actor=request.user)
-                self.message_user(request, _g("%(unit)s đã thôi hoạt động.") % {"unit": unit.name})
+                self.message_user(request, gettext("%(unit)s đã thôi hoạt động.") % {"unit": unit.name})
             except DossierError as exc:
                 self.message_user(request, str(exc), level=messages.ERROR)
 
@@ -112,7 +112,7 @@ class UnitAdmin(_BaseUnitAdmin):
             except DossierError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _g(
+                messages.success(request, gettext(
                     "Đã sáp nhập %(units)s vào %(successor)s: %(roles)s vai trò được cấp lại tại đơn vị kế thừa, "
                     "%(leaders)s vai trò lãnh đạo không chuyển, %(tasks)s việc đang mở chuyển sang (%(dossiers)s hồ sơ); "
                     "lịch sử hồ sơ và khen thưởng giữ nguyên.")
@@ -120,6 +120,6 @@ class UnitAdmin(_BaseUnitAdmin):
                        "roles": len(report.roles_granted), "leaders": len(report.leaders_not_moved),
                        "tasks": report.tasks_moved, "dossiers": len(report.dossiers)})
                 return redirect(reverse("admin:dossiers_unit_change", args=[report.successor.pk]))
-        context = {**self.admin_site.each_context(request), "title": _g("Sáp nhập đơn vị"), "units": units,
+        context = {**self.admin_site.each_context(request), "title": gettext("Sáp nhập đơn vị"), "units": units,
                    "form": form, "opts": self.model._meta}
         return render(request, "admin/dossiers/unit/merge.html", context)
