@@ -147,8 +147,9 @@ def may_open_review(user, dossier: Dossier) -> bool:
 
 
 def may_open_dossier(user, unit) -> bool:
-    """A unit's officer or head may open its dossier for a campaign's award form."""
-    return bool(roles_at(user, unit.pk) & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+    """A unit's officer or head may open its dossier for a campaign's award form (a merged or closed unit
+    opens none: its successor does)."""
+    return unit.acts and bool(roles_at(user, unit.pk) & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
 
 
 @dataclass(frozen=True)

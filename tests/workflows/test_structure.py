@@ -332,3 +332,15 @@ def test_an_absent_officers_open_work_is_handed_on_in_bulk(world, in_window, cli
     assert first in visible_dossiers(colleague)
     client.force_login(world.charlie)                 # another unit's officer: no such page
     assert client.get("/giao-lai-viec/").status_code == 404
+
+
+def test_the_deputys_inbox_holds_the_leaders_tasks_while_the_delegation_holds(world, dossier, deputy, time_machine):
+    from workflows.selectors import inbox
+
+    dossier = walk(dossier, actors(world), until=DossierStatus.REPORTS_COMPLETE)
+    task = _open_task(dossier)
+    assert task.pk not in set(inbox(deputy).values_list("pk", flat=True))
+    _delegate(world, deputy)
+    assert task.pk in set(inbox(deputy).values_list("pk", flat=True))
+    time_machine.move_to(dt.datetime(2023, 12, 7, 0, 0, tzinfo=HCM), tick=False)
+    assert task.pk not in set(inbox(deputy).values_list("pk", flat=True))

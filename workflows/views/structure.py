@@ -91,13 +91,16 @@ def delegations(request):
     return render(request, "workflows/delegations.html", {
         "memberships": mine, "given": given, "received": received, "kinds": DelegationKind.choices,
         "colleagues": _colleagues([m.unit_id for m in mine], exclude=user), "posted": posted,
+        "may_reassign": is_admin(user) or any(m.role == Role.UNIT_HEAD for m in mine),
         "error": error, "problems": problems}, status=400 if error else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reassign(request):
-    """An administrator or head of a unit hands the open tasks of an absent officer to a colleague."""
+    """An administrator or head of a unit hands the open tasks of an absent officer to a colleague.
+    (Only acting units are listed, so a merged unit's leftovers are never handed on here: the merger
+    already moved them.)"""
     user = request.user
     if is_admin(user):
         units = list(Unit.objects.filter(acting_unit_q()).order_by("name"))

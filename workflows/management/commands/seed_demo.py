@@ -188,6 +188,9 @@ class Command(BaseCommand):
             heads[slug] = self.user(head_name, unit, Role.UNIT_HEAD, name=HEAD_NAMES[i % len(HEAD_NAMES)],
                                     title="Giám đốc" if unit.level.code == "tinh" else "Chủ tịch")
 
+        # A deputy who can be given the director's role (ủy quyền, /uy-quyen/).
+        self.user("phogiamdoc_tuphap", units["tuphap"], Role.UNIT_OFFICER, name="Vy Văn Hòa", title="Phó Giám đốc")
+
         def actors(slug):
             return Actors(officer=officers[slug], head=heads[slug], appraiser=appraiser,
                           home_affairs=home_affairs, chairman=chairman)
