@@ -51,7 +51,17 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["level", "is_active"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["successor", "merged_at", "valid_to", "is_active"]
+    readonly_fields = ["successor", "merged_at", "valid_to", "is_active", "absorbed_units"]
+
+    @admin.display(description=_("Đơn vị đã sáp nhập vào đơn vị này"))
+    def absorbed_units(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = Unit.objects.filter(successor=obj).order_by("merged_at", "name")
+        from django.utils import timezone
+
+        return "; ".join(f"{u.name} ({timezone.localtime(u.merged_at):%d/%m/%Y})" if u.merged_at else u.name
+                         for u in rows) or "-"
 
     def has_delete_permission(self, request, obj=None):
         return False
