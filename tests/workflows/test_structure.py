@@ -190,17 +190,17 @@ def test_the_chain_covers_on_behalf_of(world, dossier, deputy):
     services.dossier_submit(dossier=dossier, actor=deputy)
     event = DossierEvent.objects.get(dossier=dossier, to_status=DossierStatus.SUBMITTED)
     assert audit.verify().ok
-    # rewriting on whose behalf the deputy acted breaks the chain (the triggers are lifted as an attacker would)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {audit.UNLOCK_TABLE} (reason) VALUES ('test')")
-        cursor.execute("UPDATE dossiers_dossierevent SET on_behalf_of_id = %s WHERE id = %s", [world.alice.pk, event.pk])
-        cursor.execute(f"DELETE FROM {audit.UNLOCK_TABLE}")
+    # rewriting on whose behalf the deputy acted breaks the chain (the trigger dropped, as an attacker would)
+    from tests.dossiers.test_audit import drop_trigger, raw
+
+    table = DossierEvent._meta.db_table
+    drop_trigger(table)
+    raw(f"UPDATE {table} SET on_behalf_of_id = %s WHERE id = %s", [world.alice.pk, event.pk])
     result = audit.verify()
-    assert not result.ok and f"DossierEvent #{event.pk}" in result.first_problem and "nội dung đã bị sửa" in \
-        result.first_problem
+    assert not result.ok
+    assert any(f"DossierEvent #{event.pk}" in p and "nội dung đã bị sửa" in p for p in result.problems), result.problems
 
 
-@pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_events_written_before_the_field_still_verify(world, dossier):
     """Rows without on_behalf_of hash exactly as before the field existed (the chain of migration 0005)."""
     from dossiers.audit import EVENT_FIELDS, link
