@@ -17,7 +17,7 @@ def merged_units_stop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0005_event_hash_chain'),
+        ('dossiers', '0006_document_signatures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
