@@ -14,4 +14,6 @@ urlpatterns = [
     path("viec-can-lam/", views.inbox, name="inbox"),
     path("quyet-dinh/", views.decisions, name="decisions"),
     path("thong-ke/", views.dashboard, name="dashboard"),
+    path("uy-quyen/", views.delegations, name="delegations"),
+    path("giao-lai-viec/", views.reassign, name="reassign"),
 ]
