@@ -17,6 +17,12 @@ def document_path(instance, filename):
     return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}"
 
 
+class SignatureState(models.TextChoices):
+    PENDING = "pending", _("Đang kiểm tra chữ ký số")
+    CHECKED = "checked", _("Đã kiểm tra chữ ký số")
+    UNREADABLE = "unreadable", _("Không đọc được chữ ký số")
+
+
 class Document(models.Model):
     """Document — thành phần hồ sơ: one version of a file. A new upload of the same type (and
     nominee) supersedes the old one, which stays for the record."""
@@ -36,6 +42,10 @@ class Document(models.Model):
     # Passed the deep content checks of dossiers.inspection when it was uploaded (rows older than
     # those checks did not): only an inspected PDF is shown inline, everything else is a download.
     inspected = models.BooleanField(default=False, editable=False)
+    # A signed PDF (a tờ trình signed by the unit's head): its signatures are checked in the queue
+    # (dossiers.signatures), "pending" until then; each entry is a SignatureReport.as_dict().
+    signature_state = models.CharField(max_length=10, choices=SignatureState.choices, blank=True, editable=False)
+    signatures = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["document_type__name", "nominee_id", "-version"]
@@ -52,6 +62,21 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.document_type} v{self.version}"
+
+    @property
+    def signature_reports(self) -> list:
+        import dataclasses
+
+        from ..signatures import SignatureReport
+
+        fields = {f.name for f in dataclasses.fields(SignatureReport)}
+        return [SignatureReport(**{k: v for k, v in entry.items() if k in fields}) for entry in self.signatures]
+
+    @property
+    def signature_broken(self) -> bool:
+        """A warning for the appraiser: a signature that is not intact, or does not cover the document."""
+        return self.signature_state == SignatureState.UNREADABLE or any(
+            not (entry.get("intact") and entry.get("covers_document")) for entry in self.signatures)
 
     @property
     def previewable(self) -> bool:
