@@ -10,6 +10,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/gui-lai/", views.dossier_resubmit, name="resubmit"),
     path("ho-so/<int:pk>/rut/", views.dossier_withdraw, name="withdraw"),
     path("ho-so/<int:pk>/tham-dinh/", views.review, name="review"),
+    path("ho-so/<int:pk>/giay-tiep-nhan.pdf", views.dossier_receipt, name="receipt"),
     path("viec-can-lam/", views.inbox, name="inbox"),
     path("quyet-dinh/", views.decisions, name="decisions"),
     path("thong-ke/", views.dashboard, name="dashboard"),
@@ -18,4 +19,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/phan-anh/<int:objection_pk>/xu-ly/", views.objection_resolve, name="objection_resolve"),
     path("cong-khai/", views.public_list, name="public_list"),
     path("cong-khai/<int:posting_pk>/phan-anh/", views.public_objection, name="public_objection"),
+    path("uy-quyen/", views.delegations, name="delegations"),
+    path("giao-lai-viec/", views.reassign, name="reassign"),
 ]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0006_document_signatures'),
+        ('dossiers', '0007_structure_delegation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
