@@ -25,5 +25,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dossiers", "0008_regimes")]
+    dependencies = [("dossiers", "0009_regimes")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
