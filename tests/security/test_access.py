@@ -52,6 +52,7 @@ PK_FACTORY = {
     "criteria:report_draft": (lambda s: {"pk": s.decided.pk, "nominee_pk": s.person.pk}, lambda s: s.w.alice,
                               {"GET", "POST"}),
     "imports:nominees": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"GET", "POST"}),
+    "precheck:retry": (lambda s: {"document_pk": s.document.pk}, lambda s: s.w.alice, {"POST"}),
     # The REST API (api/): the same objects, the same rightful users; anonymous gets a 401 problem.
     "api:dossier-detail": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
     "api:dossier-status": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
