@@ -106,6 +106,10 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # The leader whose role the actor exercised under a delegation (ủy quyền); hashed into the chain
+    # when set (dossiers/audit.py), so rows written before the field existed verify unchanged.
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("thay mặt"))
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_status = models.CharField(max_length=30, blank=True)
