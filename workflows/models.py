@@ -45,6 +45,11 @@ class DossierTask(AbstractTask):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["dossier", "status"]),
         ]
+        constraints = [
+            # one open task per step per acting unit (a consultation has one per consulted agency)
+            models.UniqueConstraint(fields=["dossier", "step", "unit"], condition=models.Q(status__in=OPEN_STATUSES),
+                                    name="one_open_task_per_step_and_unit"),
+        ]
 
     @property
     def step_label(self) -> str:
@@ -117,6 +122,7 @@ class NotificationKind(models.TextChoices):
     SUPPLEMENT_REQUEST = "supplement_request", _("Yêu cầu bổ sung hồ sơ")
     SUPPLEMENT_RECEIVED = "supplement_received", _("Hồ sơ đã được bổ sung")
     DECISION = "decision", _("Có quyết định khen thưởng")
+    OBJECTION = "objection", _("Ý kiến phản ánh về danh sách công khai")
 
 
 class Notification(models.Model):
@@ -215,20 +221,3 @@ class CalendarChange(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("thay đổi lịch làm việc")
         verbose_name_plural = _("thay đổi lịch làm việc")
-
-
-def _recompute_on_calendar_change(sender, **kwargs):
-    from .deadlines import deadlines_recompute
-
-    deadlines_recompute(day=kwargs["day"], was_working=kwargs["was_working"], is_working=kwargs["is_working"],
-                        actor=kwargs.get("actor"), note=kwargs.get("note", ""))
-
-
-def _connect_calendar_signal():
-    # dossiers never imports workflows: it announces the change, workflows re-stamps its due dates.
-    from dossiers.services.calendar import calendar_changed
-
-    calendar_changed.connect(_recompute_on_calendar_change, dispatch_uid="workflows.recompute_due_dates")
-
-
-_connect_calendar_signal()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
 from dossiers.forms import parse_day
-from dossiers.models import Dossier, DossierStatus, Membership, Role, kind_of
+from dossiers.models import Dossier, DossierStatus, Role, kind_of
 from dossiers.rules import can_act
 from dossiers.views import error_overrides
 
@@ -95,6 +95,18 @@ def _may_decide(user, dossier) -> bool:
     return any(can_act(user, dossier, step) for step in dossier.path() if kind_of(step).is_decision)
 
 
+def _signer(user, unit_id):
+    """How `user` signs at the deciding unit (own office: KT. …; a delegation: KT. / TUQ. …), for the pages."""
+    from types import SimpleNamespace
+
+    from dossiers.rules import signing_capacity
+
+    capacity = signing_capacity(user, unit_id, Role.CHAIRMAN) if unit_id else None
+    if capacity is None:
+        return None
+    return SimpleNamespace(user=user, title=capacity.title, signs_for=capacity.signs_for, capacity=capacity.capacity)
+
+
 def _render_confirmation(request, chosen, outcomes, number, signed_on):
     nominees = [n for d in chosen for n in d.nominees.all()]
     form = chosen[0].award_form
@@ -102,8 +114,7 @@ def _render_confirmation(request, chosen, outcomes, number, signed_on):
         "award_form": form, "campaign": form.campaign, "dossiers": chosen, "number": " ".join(number.split()),
         "signed_on": signed_on, "awarded": [n for n in nominees if outcomes.get(n.pk)],
         "not_awarded": [n for n in nominees if not outcomes.get(n.pk)], "posted": request.POST,
-        "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True,
-                                            unit_id=form.deciding_unit_id).select_related("user").first(),
+        "signer": _signer(request.user, form.deciding_unit_id),
     }
     return render(request, "workflows/decision_confirm.html", context)
 
@@ -141,8 +152,7 @@ def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
         group["problems"] = extra.get("problems", []) if mine else []
     shown_in_group = posted_form in groups
     context = {"groups": list(groups.values()), "awaiting": awaiting,
-               "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True)
-               .select_related("user").first(),
+               "signer": _signer(request.user, next((g["award_form"].deciding_unit_id for g in groups.values()), None)),
                "error": None, "problems": [], **extra}
     if shown_in_group:  # the message sits beside the form it is about
         context.update(error=None, problems=[])
