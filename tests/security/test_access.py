@@ -36,6 +36,8 @@ PK_FACTORY = {
     "certificates:decision_rerender": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"POST"}),
     "certificates:decision_revoke": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"POST"}),
     "certificates:certificate_pdf": (lambda s: {"pk": s.certificate.pk}, lambda s: s.w.chris, {"GET"}),
+    "certificates:decision_token_sign": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"POST"}),
+    "precheck:retry": (lambda s: {"document_pk": s.document.pk}, lambda s: s.w.alice, {"POST"}),
     "deadlines:notification_open": (lambda s: {"pk": s.notification.pk}, lambda s: s.notification.user, {"POST"}),
     "deadlines:apology_issue": (lambda s: {"task_pk": s.task.pk}, lambda s: s.w.bob, {"POST"}),
     "deadlines:apology_pdf": (lambda s: {"pk": s.apology.pk}, lambda s: s.w.olga, {"GET"}),
@@ -128,7 +130,7 @@ SIGNED_IN_CATALOG = {
 # The Django admin is staff-only as a whole (checked once below), not per object.
 EXCLUDED_NAMESPACES = {"admin"}
 # Public by design, guarded by a signed one-time token rather than by who asks (tests/ops/test_accounts.py).
-TOKEN_URLS = {"password_reset_confirm"}
+TOKEN_URLS = {"password_reset_confirm", "certificates:token_draft"}
 
 
 def url_patterns(resolver=None, namespace=None):
