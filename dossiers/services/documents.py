@@ -8,6 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .. import virus_scan
+from outbox import enqueue
+
 from ..errors import InvalidInput, NotPermitted, ServiceUnavailable, StorageFull
 from ..inspection import ACCEPTED_EXTENSIONS, KINDS, clean_filename, inspect, sniff_kind  # noqa: F401
 from ..models import Document, DocumentType, Dossier, EventKind, Nominee, RequirementScope
@@ -15,6 +17,20 @@ from ..rules import can_view_dossier
 from .common import lock_dossier, record_event, require_unit_editor
 
 log = logging.getLogger("khenthuong.uploads")
+# The pre-check assistant's jobs (precheck/tasks.py), enqueued by name: the domain does not import it.
+PRECHECK_KIND = "precheck.document"         # read one uploaded PDF and check it against its dossier
+PRECHECK_DOSSIER_KIND = "precheck.dossier"  # the dossier changed: check its documents again (no re-reading)
+
+
+def request_precheck(document: Document) -> None:
+    """Queue the pre-check of an uploaded PDF (in the caller's transaction: no upload, no job)."""
+    if document.content_type == "application/pdf" and document.inspected:
+        enqueue(kind=PRECHECK_KIND, payload={"document": document.pk}, dedupe_key=str(document.pk))
+
+
+def request_recheck(dossier: Dossier) -> None:
+    """The dossier's data the documents are checked against changed: check them again."""
+    enqueue(kind=PRECHECK_DOSSIER_KIND, payload={"dossier": dossier.pk}, dedupe_key=str(dossier.pk))
 
 
 def validate_upload(uploaded, name: str | None = None) -> tuple[str, str]:
@@ -124,6 +140,7 @@ def _record_upload(*, dossier, actor, document_type, nominee, stored, name, cont
         dossier=dossier, nominee=nominee, document_type=document_type, file=stored, original_name=name,
         content_type=content_type, size=size, sha256=sha256, version=version, uploaded_by=actor,
         inspected=True)
+    request_precheck(document)
     record_event(dossier=dossier, actor=actor, kind=EventKind.UPLOAD,
                  comment=f"{document_type.name}" + (f" — {nominee.name}" if nominee else ""),
                  data={"document": document.pk, "version": version, "sha256": sha256, "size": size,
