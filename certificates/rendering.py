@@ -11,6 +11,7 @@ background is left out and every field, the decision's too, goes where the blank
 """
 
 import datetime as dt
+import hashlib
 import io
 import multiprocessing
 import os
@@ -81,12 +82,25 @@ def award_title(kind: str) -> str:
     return "GIẤY KHEN" if kind == GIAY_KHEN else "BẰNG KHEN"
 
 
-def _weasy(html: str) -> bytes:
+ARCHIVAL_VARIANT = "pdf/a-3b"  # ISO 19005-3, level B: XMP metadata, embedded fonts, an sRGB output intent
+
+
+def document_identifier(*parts) -> bytes:
+    """The PDF's file identifier (trailer /ID, which PDF/A requires): stable for the same document, so a
+    re-render of a decision keeps its identity."""
+    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()[:32].encode()
+
+
+def _weasy(html: str, *, identifier: bytes | None = None) -> bytes:
+    """PDF/A-3b, always: what the province keeps must be readable in fifty years (Luật Lưu trữ)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf(font_config=font_config)
+    options = {"pdf_variant": ARCHIVAL_VARIANT}
+    if identifier:
+        options["pdf_identifier"] = identifier
+    return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf(font_config=font_config, **options)
 
 
 # --- certificate data (plain dicts: they cross process boundaries) -----------------------------------
@@ -228,8 +242,11 @@ def compose(background: bytes | None, chunks: Iterable[tuple[bytes, list[bytes]]
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
     writer = PdfWriter()
+    writer.pdf_header = b"%PDF-1.7"
+    archival = None  # the PDF/A parts (XMP metadata, output intent, document info) of the first layer
     background_ref = None
     if background is not None:
+        archival = _archival_parts(PdfReader(io.BytesIO(background)), writer)
         page = PdfReader(io.BytesIO(background)).pages[0]
         form = DecodedStreamObject()
         form.set_data(page.get_contents().get_data())
@@ -242,7 +259,10 @@ def compose(background: bytes | None, chunks: Iterable[tuple[bytes, list[bytes]]
         background_ref = writer._add_object(form.flate_encode())
     under = f"q {BACKGROUND_NAME} Do Q\n".encode() if background_ref is not None else b""
     for pdf, overlays in chunks:
-        for page, overlay in zip(PdfReader(io.BytesIO(pdf)).pages, overlays, strict=True):
+        chunk_reader = PdfReader(io.BytesIO(pdf))
+        if archival is None:
+            archival = _archival_parts(chunk_reader, writer)
+        for page, overlay in zip(chunk_reader.pages, overlays, strict=True):
             added = writer.add_page(page)
             if background_ref is not None:
                 resources = added["/Resources"].get_object()
@@ -254,9 +274,25 @@ def compose(background: bytes | None, chunks: Iterable[tuple[bytes, list[bytes]]
             content = DecodedStreamObject()
             content.set_data(under + b"q\n" + added.get_contents().get_data() + b"\nQ\n" + overlay)
             added.replace_contents(content.flate_encode())
+    if archival is not None:
+        metadata, intents, info = archival
+        writer._root_object[NameObject("/Metadata")] = metadata
+        writer._root_object[NameObject("/OutputIntents")] = intents
+        writer.add_metadata(info)  # the same Producer and dates as the XMP packet says
+        writer.generate_file_identifiers()  # the trailer /ID PDF/A requires
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _archival_parts(reader, writer):
+    """(XMP metadata, output intents, document info) of a WeasyPrint PDF/A, copied into `writer`: the
+    composed batch is PDF/A-3b like its layers. None when the layer is not PDF/A."""
+    root = reader.trailer["/Root"]
+    if "/Metadata" not in root or "/OutputIntents" not in root:
+        return None
+    info = {key: value for key, value in (reader.metadata or {}).items()}
+    return root["/Metadata"].clone(writer).indirect_reference, root["/OutputIntents"].clone(writer), info
 
 
 def _worker_init() -> None:
@@ -429,7 +465,8 @@ def decision_context(decision) -> dict:
 @in_official_language
 def decision_pdf(decision, *, draft: bool = False) -> bytes:
     """The Quyết định; `draft` marks every page DỰ THẢO (the preview shown before signing)."""
-    return _weasy(render_to_string("certificates/decision.html", {**decision_context(decision), "draft": draft}))
+    return _weasy(render_to_string("certificates/decision.html", {**decision_context(decision), "draft": draft}),
+                  identifier=document_identifier("quyet-dinh", decision.pk, decision.number, "du-thao" if draft else ""))
 
 
 # --- the awardee list ----------------------------------------------------------------------------------

@@ -231,20 +231,3 @@ class CalendarChange(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("thay đổi lịch làm việc")
         verbose_name_plural = _("thay đổi lịch làm việc")
-
-
-def _recompute_on_calendar_change(sender, **kwargs):
-    from .deadlines import deadlines_recompute
-
-    deadlines_recompute(day=kwargs["day"], was_working=kwargs["was_working"], is_working=kwargs["is_working"],
-                        actor=kwargs.get("actor"), note=kwargs.get("note", ""))
-
-
-def _connect_calendar_signal():
-    # dossiers never imports workflows: it announces the change, workflows re-stamps its due dates.
-    from dossiers.services.calendar import calendar_changed
-
-    calendar_changed.connect(_recompute_on_calendar_change, dispatch_uid="workflows.recompute_due_dates")
-
-
-_connect_calendar_signal()

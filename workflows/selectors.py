@@ -16,6 +16,7 @@ from dossiers.models import (
 )
 
 from dossiers.text import clean_line
+from dossiers.rules import acting_pairs
 
 from .flows import ACTIVE
 from .models import REVISION, DossierTask
@@ -24,9 +25,9 @@ DUE_SOON = dt.timedelta(days=2)
 
 
 def user_pairs(user) -> list[tuple[int, str]]:
-    """The (unit, role) pairs at which `user` may act: active memberships of units that still act."""
-    return list(Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True)
-                .values_list("unit_id", "role"))
+    """The (unit, role) pairs at which `user` may act (dossiers.rules: own and delegated roles, at units
+    that still act and the units merged into them)."""
+    return acting_pairs(user)
 
 
 def _pairs_q(pairs) -> Q:

@@ -24,7 +24,7 @@ from dossiers.models import (
 )
 from dossiers import policy
 from dossiers.policy import Action, may_open_dossier, require
-from dossiers.rules import can_act
+from dossiers.rules import can_act, signing_capacity, why_cannot_act
 from dossiers.selectors import return_items
 from dossiers.services import lock_dossier, record_event
 from dossiers.services.returns import unanswered_items_message
@@ -105,7 +105,7 @@ def _check_window(dossier: Dossier) -> None:
 def _require(dossier: Dossier, actor, step: Step) -> DossierTask:
     """`actor` asks to do `step`: their role at its acting unit, then the open task must be it."""
     if not can_act(actor, dossier, step):
-        raise NotPermitted()
+        raise NotPermitted(why_cannot_act(actor, dossier, step))
     return _task_at(dossier, step)
 
 
@@ -165,10 +165,11 @@ def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     if campaign.rulebook_frozen_at is None:
         Campaign.objects.filter(pk=campaign.pk, rulebook_frozen_at__isnull=True).update(
             rulebook_frozen_at=timezone.now())
-    membership = Membership.objects.filter(user=actor, unit=dossier.unit, role=Role.UNIT_HEAD).first()
+    config = dossier.step_config(Step.SUBMISSION)
+    capacity = signing_capacity(actor, config.acting_unit_id, config.role)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=comment,
-                 data={"step": Step.SUBMISSION, "signed_as": _signature(membership)})
+                 data={"step": Step.SUBMISSION, "signed_as": _signature(actor, capacity)})
     _complete_task(task, dossier, actor, "submitted")
     return dossier
 
@@ -295,12 +296,11 @@ def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     return dossier
 
 
-def _signature(membership: Membership | None) -> dict:
-    if membership is None:
+def _signature(actor, capacity) -> dict:
+    if capacity is None:
         return {}
-    return {"name": membership.user.get_full_name() or membership.user.get_username(),
-            "title": membership.title, "signs_for": membership.signs_for,
-            "capacity": f"KT. {membership.signs_for}" if membership.signs_for else ""}
+    return {"name": actor.get_full_name() or actor.get_username(), "title": capacity.title,
+            "signs_for": capacity.signs_for, "capacity": capacity.capacity}
 
 
 @transaction.atomic
@@ -318,10 +318,10 @@ def dossier_decide(*, dossier: Dossier, actor, outcomes: dict[int, bool], commen
     for pk, awarded in outcomes.items():
         Nominee.objects.filter(pk=pk).update(outcome=Outcome.AWARDED if awarded else Outcome.NOT_AWARDED)
     before = _fire(dossier, dossier.decide)
-    membership = Membership.objects.filter(user=actor, unit_id=dossier.acting_unit_id(Step.DECISION),
-                                           role=Role.CHAIRMAN).select_related("user").first()
+    config = dossier.step_config(Step.DECISION)
+    capacity = signing_capacity(actor, config.acting_unit_id, config.role)
     record_event(dossier=dossier, actor=actor, kind=EventKind.DECISION, from_status=before, to_status=dossier.status,
-                 comment=comment, data={"step": Step.DECISION, "signed_as": _signature(membership),
+                 comment=comment, data={"step": Step.DECISION, "signed_as": _signature(actor, capacity),
                                         "awarded": sorted(pk for pk, ok in outcomes.items() if ok),
                                         "not_awarded": sorted(pk for pk, ok in outcomes.items() if not ok)})
     _complete_task(task, dossier, actor, "decided")

@@ -10,7 +10,10 @@ urlpatterns = [
     path("ho-so/<int:pk>/gui-lai/", views.dossier_resubmit, name="resubmit"),
     path("ho-so/<int:pk>/rut/", views.dossier_withdraw, name="withdraw"),
     path("ho-so/<int:pk>/tham-dinh/", views.review, name="review"),
+    path("ho-so/<int:pk>/giay-tiep-nhan.pdf", views.dossier_receipt, name="receipt"),
     path("viec-can-lam/", views.inbox, name="inbox"),
     path("quyet-dinh/", views.decisions, name="decisions"),
     path("thong-ke/", views.dashboard, name="dashboard"),
+    path("uy-quyen/", views.delegations, name="delegations"),
+    path("giao-lai-viec/", views.reassign, name="reassign"),
 ]

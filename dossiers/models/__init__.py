@@ -7,6 +7,10 @@ from .dossiers import (  # noqa: F401
     FINAL_STATUSES, NOMINEE_EDITABLE_STATUSES, REPORT_EDITABLE_STATUSES, REVIEW_STATUSES, STATUS_AT_STEP, STEP_AT_STATUS,
     UNIT_EDITABLE_STATUSES, CouncilMeeting, Dossier, DossierStatus, Nominee, NomineeKind, Outcome,
 )
-from .records import CalendarDay, Document, DossierEvent, EventKind, ReturnRequest, ServiceRating  # noqa: F401
-from .units import citizen_id_ok, citizen_id_problem, Membership, Person, Role, Unit, UnitLevel  # noqa: F401
+from .records import (CalendarDay, Document, DossierEvent, EventKind, ReturnRequest, ServiceRating,  # noqa: F401
+                      SignatureState)
+from .units import (  # noqa: F401
+    DELEGABLE_ROLES, Delegation, DelegationKind, Membership, Person, Role, Unit, UnitLevel, acting_unit_q, citizen_id_ok,
+    citizen_id_problem, units_at,
+)
 from .audit import AuditCheck  # noqa: F401

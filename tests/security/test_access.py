@@ -21,7 +21,7 @@ PK_FACTORY = {
     "dossiers:rate": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"POST"}),
     "dossiers:person_lookup": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"GET"}),
     "dossiers:document": (lambda s: {"document_pk": s.document.pk}, lambda s: s.w.alice, {"GET"}),
-    "dossiers:receipt": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
+    "workflows:receipt": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
     "workflows:complete_steps": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"POST"}),
     "workflows:submit": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.henry, {"POST"}),
     "workflows:resubmit": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.henry, {"POST"}),

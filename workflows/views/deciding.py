@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from dossiers.errors import Conflict, DossierError, InvalidInput, NotPermitted
 from dossiers.forms import parse_day
-from dossiers.models import Dossier, DossierStatus, Membership, Role, kind_of
+from dossiers.models import Dossier, DossierStatus, Role, kind_of
 from dossiers.rules import can_act
 from dossiers.views import error_overrides
 
@@ -123,6 +123,18 @@ def _may_decide(user, dossier) -> bool:
     return any(can_act(user, dossier, step) for step in dossier.path() if kind_of(step).is_decision)
 
 
+def _signer(user, unit_id):
+    """How `user` signs at the deciding unit (own office: KT. …; a delegation: KT. / TUQ. …), for the pages."""
+    from types import SimpleNamespace
+
+    from dossiers.rules import signing_capacity
+
+    capacity = signing_capacity(user, unit_id, Role.CHAIRMAN) if unit_id else None
+    if capacity is None:
+        return None
+    return SimpleNamespace(user=user, title=capacity.title, signs_for=capacity.signs_for, capacity=capacity.capacity)
+
+
 def _render_confirmation(request, chosen, outcomes, number, signed_on):
     nominees = [n for d in chosen for n in d.nominees.all()]
     awarded = [n for n in nominees if outcomes.get(n.pk)]
@@ -135,8 +147,7 @@ def _render_confirmation(request, chosen, outcomes, number, signed_on):
         "not_awarded": not_awarded[:CONFIRM_NAMES], "not_awarded_more": max(len(not_awarded) - CONFIRM_NAMES, 0),
         "posted": request.POST,
         "digest": _chosen_digest(chosen) if request.POST.get("scope") == "all" else "",
-        "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True,
-                                            unit_id=form.deciding_unit_id).select_related("user").first(),
+        "signer": _signer(request.user, form.deciding_unit_id),
     }
     return render(request, "workflows/decision_confirm.html", context)
 
@@ -182,8 +193,7 @@ def _render_decisions(request, forms, *, status=200, posted=None, **extra):
             "problems": extra.get("problems", []) if mine else [],
         }
     context = {"groups": [group] if group else [], "forms": forms, "form_id": form_id,
-               "signer": Membership.objects.filter(user=request.user, role=Role.CHAIRMAN, is_active=True)
-               .select_related("user").first(),
+               "signer": _signer(request.user, group["award_form"].deciding_unit_id if group else None),
                "error": None, "problems": [], **extra}
     if group and posted_form == form_id:  # the message sits beside the form it is about
         context.update(error=None, problems=[])

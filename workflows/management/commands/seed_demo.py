@@ -19,6 +19,7 @@ from dossiers.setup import levels, provincial_campaign
 from workflows import services
 from workflows.walk import Actors, add_nominees
 from workflows.walk import walk as walk_with
+from workflows.reorganisation import apply_2025
 
 
 DEMO_REPORT = {
@@ -153,6 +154,8 @@ class Command(BaseCommand):
         stt = Unit.objects.create(name="Sở Thông tin và Truyền thông", short_name="Sở TT&TT", level=lv["tinh"],
                                   parent=province)
         snv = Unit.objects.create(name="Sở Nội vụ", level=lv["tinh"], parent=province)
+        khcn = Unit.objects.create(name="Sở Khoa học và Công nghệ", short_name="Sở KH&CN", level=lv["tinh"],
+                                   parent=province)
         units = {}
         for slug, name in PROVINCE_UNITS:
             units[slug] = Unit.objects.create(name=name, level=lv["tinh"], parent=province)
@@ -184,6 +187,9 @@ class Command(BaseCommand):
             head_name = "giamdoc_tuphap" if slug == "tuphap" else f"lanhdao_{slug}"
             heads[slug] = self.user(head_name, unit, Role.UNIT_HEAD, name=HEAD_NAMES[i % len(HEAD_NAMES)],
                                     title="Giám đốc" if unit.level.code == "tinh" else "Chủ tịch")
+
+        # A deputy who can be given the director's role (ủy quyền, /uy-quyen/).
+        self.user("phogiamdoc_tuphap", units["tuphap"], Role.UNIT_OFFICER, name="Vy Văn Hòa", title="Phó Giám đốc")
 
         def actors(slug):
             return Actors(officer=officers[slug], head=heads[slug], appraiser=appraiser,
@@ -246,10 +252,14 @@ class Command(BaseCommand):
             services.decision_sign(dossiers=to_decide, actor=chairman, outcomes=outcomes,
                                    number="2345/QĐ-UBND", signed_on=dt.date(2023, 12, 20))
 
+        # 2025: Sở TT&TT into Sở KH&CN, no district level (workflows/reorganisation.py); 2023 keeps its units.
+        units = apply_2025(units=units, province=province, levels=lv, actor=admin, departments={
+            "tttt": stt, "khcn": khcn, "khdt": units["khdt"], "taichinh": units["taichinh"]})
+
         # 2. A campaign whose window is open today: a new user can walk the path now.
         today = timezone.localdate()
         live = provincial_campaign(
-            province=province, appraising=stt, home_affairs=snv, plan_number="45/KH-UBND",
+            province=province, appraising=khcn, home_affairs=snv, plan_number="45/KH-UBND",
             title="Thi đua đẩy mạnh chuyển đổi số, cung cấp dịch vụ công trực tuyến toàn trình năm "
                   f"{today.year}", period=(today - dt.timedelta(days=120), today - dt.timedelta(days=5)),
             window=(today - dt.timedelta(days=3), today + dt.timedelta(days=14)),
@@ -296,8 +306,8 @@ class Command(BaseCommand):
         rows = [
             ("canbo_tuphap", "Cán bộ thi đua, Sở Tư pháp (lập hồ sơ)"),
             ("giamdoc_tuphap", "Giám đốc Sở Tư pháp (ký, gửi hồ sơ)"),
-            ("canbo_caoloc", "Cán bộ thi đua, UBND huyện Cao Lộc"),
-            ("thamdinh_tttt", "Chuyên viên thẩm định, Sở TT&TT"),
+            ("canbo_caoloc", "Cán bộ thi đua, UBND xã Cao Lộc (đến 30/6/2025: UBND huyện Cao Lộc)"),
+            ("thamdinh_tttt", "Chuyên viên thẩm định, Sở KH&CN (đến 28/2/2025: Sở TT&TT)"),
             ("chuyenvien_noivu", "Chuyên viên Ban TĐKT, Sở Nội vụ"),
             ("phochutich", "Phó Chủ tịch UBND tỉnh (ký KT. Chủ tịch)"),
             ("giamdoc_ttpvhcc", "Giám đốc Trung tâm PVHCC (Giấy khen)"),
