@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('contenttypes', '0002_remove_content_type_name'),
         ('dossiers', '0005_event_hash_chain'),
         ('viewflow', '0015_task_scheduled'),
-        ('workflows', '0004_notification_decision'),
+        ('workflows', '0005_one_open_task_per_step_and_unit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
