@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_step_kinds_position_consultation_posting'),
+        ('dossiers', '0010_load_regimes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
