@@ -118,7 +118,8 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                 name="one_live_dossier_per_unit_and_form",
             )
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [models.Index(fields=["campaign", "status"]),
+                   models.Index(fields=["created_at"], name="dossier_created_at")]  # the default order (admin, lists)
 
     def __str__(self):
         return _g("Hồ sơ #%(pk)s — %(unit)s") % {"pk": self.pk, "unit": self.unit}
