@@ -19,8 +19,9 @@ from . import services
 def retry(request, document_pk):
     document = get_object_or_404(Document.objects.select_related("dossier"), pk=document_pk)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    # Only a path on this site: a bare word would be taken by redirect() for a view name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         from django.urls import reverse
 
         target = reverse("dossiers:detail", args=[document.dossier_id])

@@ -130,7 +130,9 @@ SIGNED_IN_CATALOG = {
 # The Django admin is staff-only as a whole (checked once below), not per object.
 EXCLUDED_NAMESPACES = {"admin"}
 # Public by design, guarded by a signed one-time token rather than by who asks (tests/ops/test_accounts.py).
-TOKEN_URLS = {"password_reset_confirm", "certificates:token_draft"}
+# name -> made-up token kwargs (the page answers "link no longer valid").
+TOKEN_URLS = {"password_reset_confirm": {"uidb64": "MQ", "token": "c0ffee-0123456789abcdef"},
+              "certificates:token_draft": {"link": "c0ffee-0123456789abcdef"}}
 
 
 def url_patterns(resolver=None, namespace=None):

@@ -21,7 +21,7 @@ def _urls(scene):
             elif name in SIGNED_IN_CATALOG:
                 yield name, reverse(name, kwargs=SIGNED_IN_CATALOG[name][0](scene)), None
             elif name in TOKEN_URLS:  # a made-up token: the page answers "link no longer valid"
-                yield name, reverse(name, kwargs={"uidb64": "MQ", "token": "c0ffee-0123456789abcdef"}), None
+                yield name, reverse(name, kwargs=TOKEN_URLS[name]), None
             else:
                 assert ns in EXCLUDED_NAMESPACES, f"{name} takes a pk and is not in PK_FACTORY"
         else:
@@ -30,7 +30,9 @@ def _urls(scene):
 
 # The API's token endpoint reads no cookie (no session authentication: a system posts its client
 # credentials), so a forged cross-site request carries nothing of the victim's: CSRF does not apply.
-COOKIELESS = {"api:token"}
+# The signing plugin's upload is accepted on the signing session's one-time token alone (the session
+# cookie only decides where the page's own form is redirected): a forged request carries no token.
+COOKIELESS = {"api:token", "certificates:token_upload"}
 
 
 def test_post_without_csrf_token_is_refused_everywhere(scene):
