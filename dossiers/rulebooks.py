@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import (
-    STEP_KINDS, AwardForm, Campaign, CampaignTarget, DocumentRequirement, DocumentType, RequirementScope, Role,
+    STEP_KINDS, AwardForm, CouncilVoteRule, Share, VoteBase, Campaign, CampaignTarget, DocumentRequirement, DocumentType, RequirementScope, Role,
     Step, StepRule, Unit, UnitLevel,
 )
 
@@ -105,6 +105,7 @@ class _Form:
     revision_lead_days: int
     steps: list  # (Step, lead_days, acting Unit | None, role or "")
     requirements: list  # (Step, document type code, scope)
+    vote_rule: dict | None = None  # the provincial council's vote (CouncilVoteRule fields)
 
 
 @dataclasses.dataclass
@@ -262,6 +263,7 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
         if role and role not in Role.values:
             check.add(check.line_of(entry, "role"), _("vai trò “%(role)s” không có; các vai trò: %(roles)s.")
                       % {"role": role, "roles": ", ".join(Role.values)})
+        form.vote_rule = _vote_rule(check, entry, step) or form.vote_rule
         form.steps.append((step, lead_days, acting, role))
         for document in check.field(entry, "documents", list, required=False, default=[]):
             code = check.field(document, "type", str)
@@ -279,6 +281,46 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
             check.add(check.line_of(item, "path"),
                       _("hình thức “%(form)s” thiếu bước bắt buộc “%(step)s”.") % {"form": form.code, "step": step.value})
     return form
+
+
+def _vote_rule(check: _Check, entry, step: Step) -> dict | None:
+    """`vote:` of a provincial council step: the share of votes that passes (`threshold`, e.g. ">= 2/3"
+    or "> 50%"), counted against all members (`of: total`, the default) or those present (`of: present`),
+    and the share of members that must be present (`quorum`, default "> 1/2")."""
+    if not isinstance(entry, dict) or "vote" not in entry:
+        return None
+    if not STEP_KINDS[step].records_council_vote:
+        check.add(check.line_of(entry, "vote"), _("“vote” chỉ dùng ở bước Hội đồng TĐKT tỉnh bỏ phiếu "
+                                                  "(province_council)."))
+        return None
+    vote = check.field(entry, "vote", dict, default=None)
+    if vote is None:
+        return None
+    for key in vote:
+        if key not in ("threshold", "of", "quorum"):
+            check.add(check.line_of(vote, key), _("“vote” không có mục “%(key)s”; các mục: threshold, of, quorum.")
+                      % {"key": key})
+    values = {}
+    for key, default, required in (("threshold", None, True), ("quorum", "> 1/2", False)):
+        text = vote.get(key, default)
+        if text is None:
+            check.add(check.line_of(vote), _("thiếu mục “%(key)s”.") % {"key": key})
+            continue
+        try:
+            share = Share.parse(text)
+        except (ValueError, ZeroDivisionError):
+            check.add(check.line_of(vote, key),
+                      _("“%(key)s”: “%(text)s” không phải một tỷ lệ; viết như \">= 2/3\", \"> 1/2\" hoặc \">= 70%%\" "
+                        "(lớn hơn 0, không quá 1).") % {"key": key, "text": text})
+            continue
+        values[f"{key}_numerator"] = share.fraction.numerator
+        values[f"{key}_denominator"] = share.fraction.denominator
+        values[f"{key}_strict"] = share.strict
+    base = vote.get("of", VoteBase.TOTAL.value)
+    if base not in VoteBase.values:
+        check.add(check.line_of(vote, "of"), _("“of” là “total” (tổng số thành viên) hoặc “present” (số dự họp)."))
+    values["threshold_base"] = base
+    return values
 
 
 @transaction.atomic
@@ -302,6 +344,8 @@ def load(rulebook: Rulebook) -> Campaign:
             signer_office=form.signer_office, revision_lead_days=form.revision_lead_days)
         StepRule.objects.bulk_create([StepRule(award_form=award_form, step=step, lead_days=days, acting_unit=acting,
                                                role=role) for step, days, acting, role in form.steps])
+        if form.vote_rule:
+            CouncilVoteRule.objects.create(award_form=award_form, **form.vote_rule)
         DocumentRequirement.objects.bulk_create([
             DocumentRequirement(award_form=award_form, step=step, document_type=types[code], scope=scope)
             for step, code, scope in form.requirements])

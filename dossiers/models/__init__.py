@@ -10,3 +10,7 @@ from .dossiers import (  # noqa: F401
 from .records import CalendarDay, Document, DossierEvent, EventKind, ReturnRequest, ServiceRating  # noqa: F401
 from .units import citizen_id_ok, citizen_id_problem, Membership, Person, Role, Unit, UnitLevel  # noqa: F401
 from .audit import AuditCheck  # noqa: F401
+from .council import (  # noqa: F401
+    CentralDecision, CouncilVote, CouncilVoteRule, ProvinceCouncilMeeting, Share, UpwardProposal, VoteBase,
+    vote_rule_for,
+)

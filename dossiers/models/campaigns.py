@@ -182,6 +182,9 @@ class StepKind:
     needs_nominees: bool = False  # refused while the dossier proposes nobody
     records_council: bool = False  # the unit's council meeting and votes are recorded here
     judges_criteria: bool = False  # the campaign's criteria are judged (and hard ones enforced) here
+    records_council_vote: bool = False  # the provincial council's meeting and vote per nominee are recorded here
+    sends_upward: bool = False  # the Chủ tịch signs the tờ trình to the central level here
+    records_central_decision: bool = False  # the central level's decision is recorded here
 
     @property
     def is_unit_work(self) -> bool:

@@ -230,6 +230,7 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                 for nominee in nominees:
                     if nominee.votes_for is None:
                         problems.append(_g("Chưa ghi số phiếu đồng ý cho %(name)s.") % {"name": nominee.name})
+            problems += self.provincial_problems(kind)
             for req in requirements:
                 if req.step != step:
                     continue
@@ -242,6 +243,20 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                             problems.append(_g("Thiếu %(doc)s của %(name)s.")
                                             % {"doc": req.document_type.name, "name": nominee.name})
         return list(dict.fromkeys(problems))
+
+    def provincial_problems(self, kind) -> list[str]:
+        """What the provincial steps record (dossiers.models.council): the council's vote for every
+        nominee, the signed tờ trình upward, the central decision."""
+        from . import council
+
+        problems = []
+        if kind.records_council_vote:
+            problems += council.council_vote_problems(self)
+        if kind.sends_upward:
+            problems += council.upward_problems(self)
+        if kind.records_central_decision:
+            problems += council.central_decision_problems(self)
+        return problems
 
     # --- transitions: the only place `status` changes ---------------------------------------------
     @transition(field=status, source=S.DRAFT, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),

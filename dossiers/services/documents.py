@@ -139,3 +139,14 @@ def document_open(*, document: Document, actor):
     record_event(dossier=document.dossier, actor=actor, kind=EventKind.DOWNLOAD,
                  comment=document.original_name, data={"document": document.pk, "version": document.version})
     return document.file.open("rb")
+
+
+def store_checked_upload(file, *, dossier: Dossier) -> dict:
+    """Check a file as every upload is checked (size, content, virus scan) and write it to the document
+    storage, for a service that records it itself (the central decision's scan). Returns what its
+    Document row needs; the caller deletes it with `discard_stored(path)` when its transaction fails."""
+    name = clean_filename(file.name)
+    content_type, sha256 = validate_upload(file, name)
+    field = Document._meta.get_field("file")
+    path = _store(file, field.generate_filename(Document(dossier_id=dossier.pk), name), field)
+    return {"path": path, "name": name, "content_type": content_type, "size": file.size, "sha256": sha256}
