@@ -21,6 +21,15 @@ def deadline_scan():
     return len(deadlines.scan())
 
 
+@db_periodic_task(crontab(minute=f"*/{SCAN_MINUTES}"), retries=0)
+def step_timers():
+    """Steps that end by themselves: consulted agencies silent past their deadline (where silence
+    means agreement) and public postings whose period is over with no objection open."""
+    from . import consultation, posting
+
+    return {"silences": consultation.consultation_scan(), "postings_ended": posting.posting_scan()}
+
+
 @handler(deadlines.ALERTS_KIND)
 def deliver_deadline_alerts(payload: dict):
     return deadlines.deliver_alerts(payload["alerts"])

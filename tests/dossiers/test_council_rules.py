@@ -38,7 +38,8 @@ def test_share_boundaries_are_exact():
 
 
 def _with_council(vote: str) -> str:
-    text = GIAY_KHEN.read_text(encoding="utf-8").replace("12/KH-TTPVHCC", "14/KH-TTPVHCC")
+    text = GIAY_KHEN.read_text(encoding="utf-8").replace("12/KH-TTPVHCC", "14/KH-STP").replace(
+        "Trung tâm Phục vụ hành chính công tỉnh", "Sở Tư pháp")
     return text.replace(DECISION, f"      - step: province_council\n        lead_days: 5\n{vote}{DECISION}")
 
 

@@ -5,6 +5,7 @@
 - reviewing: the reviewers' inbox (with forwarding several at once) and the review page;
 - deciding: the chairman's decision page (draft, confirmation, signing);
 - stats: the dashboard;
+- steps: consultation answers, posting objections, the public posting page (issue 12);
 - _common: the helpers they share.
 
 Each POST calls workflows.services; a DossierError comes back as a message on the same page with
@@ -14,9 +15,11 @@ from .deciding import decisions
 from .landing import home, nav_context
 from .reviewing import inbox, review
 from .stats import dashboard
+from .steps import consultation_answer, objection_record, objection_resolve, public_list, public_objection
 from .work import complete_steps, dossier_create, dossier_resubmit, dossier_submit, dossier_withdraw
 
 __all__ = [
-    "complete_steps", "dashboard", "decisions", "dossier_create", "dossier_resubmit", "dossier_submit",
+    "complete_steps", "consultation_answer", "dashboard", "objection_record", "objection_resolve", "public_list",
+    "public_objection", "decisions", "dossier_create", "dossier_resubmit", "dossier_submit",
     "dossier_withdraw", "home", "inbox", "nav_context", "review",
 ]

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0005_event_hash_chain'),
+        ('dossiers', '0006_step_kinds_position_consultation_posting'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
