@@ -255,8 +255,16 @@ def council_vote_problems(dossier) -> list[str]:
 
 
 def upward_problems(dossier) -> list[str]:
-    if not UpwardProposal.objects.filter(dossier=dossier).exclude(sha256="").exists():
+    """The signed tờ trình, naming exactly the nominees that passed the council (a tờ trình signed before
+    the dossier was returned and its nominees changed no longer counts)."""
+    proposal = UpwardProposal.objects.filter(dossier=dossier).exclude(sha256="").first()
+    if proposal is None:
         return [_g("Chưa có tờ trình đề nghị cấp trên đã ký.")]
+    failed = failed_council_ids(dossier)
+    passing = {pk for pk in dossier.nominees.values_list("pk", flat=True) if pk not in failed}
+    if set(proposal.nominees.values_list("pk", flat=True)) != passing:
+        return [_g("Danh sách trong Tờ trình số %(number)s khác danh sách hiện tại của hồ sơ: hãy ký lại tờ trình.")
+                % {"number": proposal.number}]
     return []
 
 
