@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .campaigns import AwardForm
@@ -248,9 +248,9 @@ def council_vote_problems(dossier) -> list[str]:
     """The province council step needs its meeting recorded, with a vote for every nominee."""
     meeting = ProvinceCouncilMeeting.objects.filter(dossier=dossier).first()
     if meeting is None:
-        return [_g("Chưa ghi phiên họp của Hội đồng TĐKT tỉnh (ngày họp, thành phần, kết quả bỏ phiếu).")]
+        return [gettext("Chưa ghi phiên họp của Hội đồng TĐKT tỉnh (ngày họp, thành phần, kết quả bỏ phiếu).")]
     voted = set(CouncilVote.objects.filter(meeting=meeting).values_list("nominee_id", flat=True))
-    return [_g("Chưa ghi kết quả bỏ phiếu của Hội đồng TĐKT tỉnh cho %(name)s.") % {"name": n.name}
+    return [gettext("Chưa ghi kết quả bỏ phiếu của Hội đồng TĐKT tỉnh cho %(name)s.") % {"name": n.name}
             for n in dossier.nominees.select_related("person", "unit") if n.pk not in voted]
 
 
@@ -259,18 +259,18 @@ def upward_problems(dossier) -> list[str]:
     the dossier was returned and its nominees changed no longer counts)."""
     proposal = UpwardProposal.objects.filter(dossier=dossier).exclude(sha256="").first()
     if proposal is None:
-        return [_g("Chưa có tờ trình đề nghị cấp trên đã ký.")]
+        return [gettext("Chưa có tờ trình đề nghị cấp trên đã ký.")]
     failed = failed_council_ids(dossier)
     passing = {pk for pk in dossier.nominees.values_list("pk", flat=True) if pk not in failed}
     if set(proposal.nominees.values_list("pk", flat=True)) != passing:
-        return [_g("Danh sách trong Tờ trình số %(number)s khác danh sách hiện tại của hồ sơ: hãy ký lại tờ trình.")
+        return [gettext("Danh sách trong Tờ trình số %(number)s khác danh sách hiện tại của hồ sơ: hãy ký lại tờ trình.")
                 % {"number": proposal.number}]
     return []
 
 
 def central_decision_problems(dossier) -> list[str]:
     if not CentralDecision.objects.filter(dossier=dossier).exists():
-        return [_g("Chưa ghi nhận quyết định của cấp trên.")]
+        return [gettext("Chưa ghi nhận quyết định của cấp trên.")]
     return []
 
 
