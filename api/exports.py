@@ -108,31 +108,18 @@ def envelope(decision, *, msg_id: uuid.UUID | str | None = None, now: dt.datetim
     return {"Header": header, "Body": body, "Signature": sign({"Header": header, "Body": body})}
 
 
-def _identity():
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-
-    from certificates.signing import ensure_identity
-
-    key_path, cert_path = ensure_identity()
-    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    return key, cert
-
-
 def certificate_pem() -> bytes:
-    from cryptography.hazmat.primitives import serialization
+    from certificates.signing import certificate_pem as server_certificate_pem
 
-    return _identity()[1].public_bytes(serialization.Encoding.PEM)
+    return server_certificate_pem()
 
 
 def sign(content: dict) -> dict:
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    """Signed with the server's key wherever it is (PEM file or PKCS#11 token): certificates.signing."""
+    from certificates.signing import certificate, sign_bytes
 
-    key, cert = _identity()
-    value = key.sign(canonical(content), ec.ECDSA(hashes.SHA256()))
-    fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    value = sign_bytes(canonical(content))
+    fingerprint = hashlib.sha256(certificate().dump()).hexdigest()
     return {"Algorithm": ALGORITHM, "Certificate_SHA256": fingerprint, "Value": base64.b64encode(value).decode()}
 
 

@@ -179,3 +179,76 @@ class BlankLayout(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SignerCertificate(models.Model):
+    """SignerCertificate — chứng thư số của người ký: a certificate (from the person's USB token or remote
+    signing service) registered to a user. A decision signed with one's own token is accepted only with
+    a certificate registered to the signer."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signer_certificates",
+                             verbose_name=_("người dùng"))
+    der = models.BinaryField(_("chứng thư (DER)"))
+    fingerprint = models.CharField(_("dấu vân tay SHA-256"), max_length=64, unique=True)
+    subject = models.CharField(_("chủ thể"), max_length=500)
+    common_name = models.CharField(_("tên trên chứng thư"), max_length=255)
+    issuer = models.CharField(_("tổ chức cấp"), max_length=500)
+    serial = models.CharField(_("số hiệu"), max_length=100)
+    not_before = models.DateTimeField(_("hiệu lực từ"))
+    not_after = models.DateTimeField(_("hiệu lực đến"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_at = models.DateTimeField(_("đăng ký lúc"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("ngừng dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "-registered_at"]
+        verbose_name = _("chứng thư số của người ký")
+        verbose_name_plural = _("chứng thư số của người ký")
+
+    def __str__(self):
+        return f"{self.common_name} ({self.serial})"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class TokenSigningStatus(models.TextChoices):
+    OPEN = "open", _("Đang chờ tệp đã ký")
+    ACCEPTED = "accepted", _("Đã nhận tệp đã ký")
+    EXPIRED = "expired", _("Đã hết hạn")
+
+
+class TokenSigning(models.Model):
+    """TokenSigning — phiên ký số bằng thiết bị của người ký: the draft of a decision offered once at a
+    signed, expiring link to the signer's signing plugin, and the signed PDF it posted back. Only the
+    SHA-256 of the session's token is kept."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="token_signings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    draft = models.FileField(upload_to="certificates/", blank=True)
+    draft_sha256 = models.CharField(max_length=64)
+    draft_size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    fetched_at = models.DateTimeField(null=True, blank=True)     # the one-time link was used
+    status = models.CharField(max_length=10, choices=TokenSigningStatus.choices, default=TokenSigningStatus.OPEN)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_refusal = models.TextField(blank=True)
+    certificate = models.ForeignKey(SignerCertificate, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)      # as the signer's software reported it
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("phiên ký số bằng thiết bị của người ký")
+        verbose_name_plural = _("phiên ký số bằng thiết bị của người ký")
+        constraints = [
+            models.UniqueConstraint(fields=["decision"], condition=Q(status="accepted"),
+                                    name="one_accepted_token_signing_per_decision"),
+        ]
+
+    def __str__(self):
+        return f"{self.decision} — {self.get_status_display()}"

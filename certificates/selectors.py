@@ -68,3 +68,34 @@ def decision_signature(decision: Decision) -> SignatureCheck | None:
         return None
     with default_storage.open(decision.decision_pdf.name, "rb") as handle:
         return verify_pdf(handle.read())
+
+
+def decision_signatures(decision: Decision) -> list:
+    """Every signature on the stored decision PDF (the signer's own, then the office's), each checked
+    against the trust list and the server's own certificate."""
+    from dossiers.signatures import UnreadablePdf, check_pdf_signatures, trust_roots
+
+    from .signing import certificate
+
+    if not decision.decision_pdf.name or not default_storage.exists(decision.decision_pdf.name):
+        return []
+    with default_storage.open(decision.decision_pdf.name, "rb") as handle:
+        data = handle.read()
+    try:
+        return check_pdf_signatures(data, roots=[certificate(), *trust_roots()])
+    except UnreadablePdf:
+        return []
+
+
+def server_identity():
+    """The server's signing identity for the page, or the reason it cannot be read (a token unplugged,
+    a wrong PIN): the page still shows."""
+    import logging
+
+    from .signing import identity
+
+    try:
+        return identity(), ""
+    except Exception as exc:  # noqa: BLE001 — shown to the office, logged in full
+        logging.getLogger("khenthuong.certificates").exception("signing identity unavailable")
+        return None, str(exc)[:200] or type(exc).__name__

@@ -1,7 +1,9 @@
 """Digital signatures on decision and certificate PDFs (pyHanko), and their verification.
 
-The key and certificate come from settings CERTIFICATES_SIGNING_KEY / CERTIFICATES_SIGNING_CERT
-(PEM files). When they are not configured, a self-signed demo identity is generated on first use
+The key is in a PKCS#11 token or HSM when CERTIFICATES_PKCS11_MODULE is set (token by label or slot, key
+by label or id, PIN from a file or the environment; the certificate on the token or in a file). Otherwise
+the key and certificate come from settings CERTIFICATES_SIGNING_KEY / CERTIFICATES_SIGNING_CERT
+(PEM files). When neither is configured, a self-signed demo identity is generated on first use
 under var/signing/ — never committed, and only good for the demo and tests: a province signs with
 the key of its certificate authority (Ban Cơ yếu Chính phủ)."""
 
@@ -9,6 +11,7 @@ import datetime as dt
 import io
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from django.utils.translation import gettext as _
 
 log = logging.getLogger("khenthuong.certificates")
 _lock = threading.Lock()
+_token_lock = threading.RLock()
 DEMO_SUBJECT = "Khen thuong - chu ky so thu nghiem (demo)"
 
 
@@ -70,16 +74,138 @@ def ensure_identity() -> tuple[Path, Path]:
     return key_path, cert_path
 
 
-def sign_pdf(data: bytes, *, reason: str, location: str = "") -> bytes:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+# --- the server's signing identity: PEM files or a PKCS#11 token --------------------------------------
+def uses_token() -> bool:
+    return bool(settings.CERTIFICATES_PKCS11_MODULE)
+
+
+def _pin() -> str | None:
+    """The token's user PIN: from CERTIFICATES_PKCS11_PIN_FILE (first line) or CERTIFICATES_PKCS11_PIN."""
+    if settings.CERTIFICATES_PKCS11_PIN_FILE:
+        return Path(settings.CERTIFICATES_PKCS11_PIN_FILE).read_text().splitlines()[0].strip()
+    return settings.CERTIFICATES_PKCS11_PIN
+
+
+@contextmanager
+def _token_signer():
+    """A pyHanko signer on the configured PKCS#11 token, its session closed afterwards. One session at a
+    time per process: a token (and many HSM partitions) serialises its operations anyway."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11 as sign_pkcs11
+
+    from dossiers.signatures import load_certificate
+
+    slot = settings.CERTIFICATES_PKCS11_SLOT
+    label = settings.CERTIFICATES_PKCS11_TOKEN_LABEL
+    key_id = settings.CERTIFICATES_PKCS11_KEY_ID
+    cert_file = settings.CERTIFICATES_PKCS11_CERT_FILE
+    with _token_lock:
+        session = sign_pkcs11.open_pkcs11_session(
+            settings.CERTIFICATES_PKCS11_MODULE, slot_no=slot if slot >= 0 else None,
+            token_criteria=TokenCriteria(label=label) if label else None, user_pin=_pin())
+        try:
+            yield sign_pkcs11.PKCS11Signer(
+                session, key_label=settings.CERTIFICATES_PKCS11_KEY_LABEL,
+                key_id=bytes.fromhex(key_id) if key_id else None,
+                cert_label=None if cert_file else settings.CERTIFICATES_PKCS11_CERT_LABEL,
+                signing_cert=load_certificate(Path(cert_file).read_bytes()) if cert_file else None,
+                use_raw_mechanism=settings.CERTIFICATES_PKCS11_RAW_MECHANISM)
+        finally:
+            session.close()
+
+
+@contextmanager
+def signer():
+    """The pyHanko signer of the server's identity: the PKCS#11 token when configured, else the PEM files
+    (or the demo identity)."""
+    if uses_token():
+        with _token_signer() as token_signer:
+            yield token_signer
+        return
     from pyhanko.sign import signers
 
     key_path, cert_path = ensure_identity()
-    signer = signers.SimpleSigner.load(str(key_path), str(cert_path))
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    meta = signers.PdfSignatureMetadata(field_name="ChuKySo", reason=reason, location=location or None,
+    yield signers.SimpleSigner.load(str(key_path), str(cert_path))
+
+
+_certificate_cache: dict = {}
+
+
+def _config_key() -> tuple:
+    return (settings.CERTIFICATES_PKCS11_MODULE, settings.CERTIFICATES_PKCS11_TOKEN_LABEL,
+            settings.CERTIFICATES_PKCS11_SLOT, settings.CERTIFICATES_PKCS11_KEY_LABEL,
+            settings.CERTIFICATES_PKCS11_KEY_ID, settings.CERTIFICATES_PKCS11_CERT_LABEL,
+            settings.CERTIFICATES_PKCS11_CERT_FILE, *signing_paths())
+
+
+def certificate():
+    """The server's signing certificate (asn1crypto), read once per configuration."""
+    from dossiers.signatures import load_certificate
+
+    key = _config_key()
+    if key not in _certificate_cache:
+        if uses_token():
+            with signer() as token_signer:
+                found = token_signer.signing_cert
+        else:
+            _key, cert_path = ensure_identity()
+            found = load_certificate(cert_path.read_bytes())
+        _certificate_cache.clear()
+        _certificate_cache[key] = found
+    return _certificate_cache[key]
+
+
+def certificate_pem() -> bytes:
+    from asn1crypto import pem
+
+    return pem.armor("CERTIFICATE", certificate().dump())
+
+
+@dataclass
+class Identity:
+    """Who the server signs as, for the decision page: subject, issuer, validity, and where the key is."""
+
+    facts: object  # dossiers.signatures.CertificateFacts
+    source: str
+
+    @property
+    def valid_now(self) -> bool:
+        return self.facts.valid_at(dt.datetime.now(dt.timezone.utc))
+
+
+def identity() -> Identity:
+    from dossiers.signatures import CertificateFacts
+
+    if uses_token():
+        label = settings.CERTIFICATES_PKCS11_TOKEN_LABEL or f"slot {settings.CERTIFICATES_PKCS11_SLOT}"
+        source = _("Khóa trong thiết bị PKCS#11 (token “%(token)s”, khóa “%(key)s”)") % {
+            "token": label, "key": settings.CERTIFICATES_PKCS11_KEY_LABEL or settings.CERTIFICATES_PKCS11_KEY_ID}
+    elif settings.CERTIFICATES_SIGNING_KEY:
+        source = _("Khóa trong tệp PEM trên máy chủ")
+    else:
+        source = _("Chứng thư thử nghiệm tự cấp (chỉ dùng cho bản demo)")
+    return Identity(facts=CertificateFacts.of(certificate()), source=source)
+
+
+def sign_bytes(data: bytes) -> bytes:
+    """A raw signature (SHA-256; ECDSA in DER, or RSA PKCS#1 v1.5) over `data` with the server's key:
+    the export messages (api/exports.py) are signed with it."""
+    import asyncio
+
+    with signer() as active:
+        return asyncio.run(active.async_sign_raw(data, "sha256"))
+
+
+def sign_pdf(data: bytes, *, reason: str, location: str = "", field_name: str = "ChuKySo") -> bytes:
+    """Sign `data` as an incremental update: the bytes before stay as they were (a PDF/A stays PDF/A)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason, location=location or None,
                                         md_algorithm="sha256")
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    with signer() as active:  # first: no identity (production without a key) refuses before anything else
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        return signers.sign_pdf(writer, meta, signer=active).getvalue()
 
 
 @dataclass
@@ -95,7 +221,6 @@ class SignatureCheck:
 def verify_pdf(data: bytes) -> SignatureCheck:
     """Valid only if the PDF carries a signature that covers the whole file, is intact, and chains to
     our signing certificate."""
-    from asn1crypto import pem, x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -108,9 +233,10 @@ def verify_pdf(data: bytes) -> SignatureCheck:
         return SignatureCheck(False, _("Tệp không đọc được."))
     if not signatures:
         return SignatureCheck(False, _("Tệp không có chữ ký số."))
-    _key, cert_path = ensure_identity()
-    _type, _headers, der = pem.unarmor(cert_path.read_bytes())
-    context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
+    from dossiers.signatures import trust_roots
+
+    # Ours: the server's certificate itself, or (a token's certificate issued by a government CA) its roots.
+    context = ValidationContext(trust_roots=[certificate(), *trust_roots()], allow_fetching=False)
     try:
         status = validate_pdf_signature(signatures[-1], context)
     except Exception as exc:

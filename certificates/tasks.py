@@ -249,9 +249,12 @@ def _attempt(decision: Decision, token: str, workers: int | None) -> None:
     _mine(decision.pk, token).update(render_heartbeat_at=timezone.now())
     _store(decision.certificates_pdf, f"certificates/{decision.pk}/bang-khen-{decision.pk}.pdf", batch)
     del batch
-    document = signing.sign_pdf(rendering.decision_pdf(decision),
-                                reason=f"Quyết định số {decision.number}", location=location)
-    _store(decision.decision_pdf, f"certificates/{decision.pk}/quyet-dinh-{decision.pk}.pdf", document)
+    signed_by_person = (decision.token_signings.filter(status="accepted").exists() and decision.decision_pdf.name
+                        and default_storage.exists(decision.decision_pdf.name))
+    if not signed_by_person:  # a decision the signer signed with their own token keeps that file
+        document = signing.sign_pdf(rendering.decision_pdf(decision),
+                                    reason=f"Quyết định số {decision.number}", location=location)
+        _store(decision.decision_pdf, f"certificates/{decision.pk}/quyet-dinh-{decision.pk}.pdf", document)
     total = decision.certificates.count()
     if not _mine(decision.pk, token).update(
             certificates_pdf=decision.certificates_pdf.name, decision_pdf=decision.decision_pdf.name,

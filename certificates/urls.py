@@ -13,4 +13,8 @@ urlpatterns = [
     path("quyet-dinh/<int:pk>/in-lai/", views.decision_rerender, name="decision_rerender"),
     path("quyet-dinh/<int:pk>/thu-hoi/", views.decision_revoke, name="decision_revoke"),
     path("bang-khen/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("quyet-dinh/<int:pk>/ky-so/", views.decision_token_sign, name="decision_token_sign"),
+    path("ky-so/du-thao/<str:link>/", views.token_draft, name="token_draft"),
+    path("ky-so/nop/", views.token_upload, name="token_upload"),
+    path("chu-ky-so/", views.my_certificates, name="my_certificates"),
 ]

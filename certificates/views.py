@@ -3,21 +3,24 @@ its downloads and a progress indicator while the PDFs are rendered."""
 
 import unicodedata
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossiers.errors import DossierError
+from dossiers.errors import DossierError, InvalidInput, NotPermitted
 from dossiers.models import Role
 from dossiers.rules import roles_at
 from dossiers.spreadsheets import xlsx_without_formulas
 
-from . import rendering, selectors, services, signing
-from .models import Certificate, RenderStatus
+from . import rendering, selectors, services, signing, token_signing
+from .models import Certificate, RenderStatus, SignerCertificate
 
 
 def verify(request, token: str):
@@ -84,16 +87,142 @@ def _status(decision) -> dict:
 
 @login_required
 def decision_detail(request, pk: int):
-    decision = _decision_or_404(request, pk)
+    return _decision_page(request, _decision_or_404(request, pk))
+
+
+def _decision_page(request, decision, *, session=None, token="", error=None, problems=(), status=200):
     handles = selectors.handles_decision(request.user, decision)
     certificates = selectors.visible_certificates(request.user, decision)
+    identity, identity_error = selectors.server_identity() if handles else (None, "")
     return render(request, "certificates/decision_detail.html", {
+        "identity": identity, "identity_error": identity_error,
+        "signatures": selectors.decision_signatures(decision) if handles else [],
         "decision": decision, "certificates": certificates, "status": _status(decision), "handles": handles,
         "can_rerender": selectors.may_rerender(request.user, decision),
         "signature": selectors.decision_signature(decision),
         "can_revoke": Role.CHAIRMAN in roles_at(request.user, decision.issuing_unit_id)
         and not decision.is_revoked,
-    })
+        "token_signing": _token_signing_context(request, decision, session, token, error, problems) if handles
+        else None,
+    }, status=status)
+
+
+def _token_signing_context(request, decision, session, token, error, problems) -> dict:
+    """The "Ký bằng chữ ký số của tôi" part: for the decision's signer, the session just opened (its
+    links are shown once), the accepted signing, or the button."""
+    context = {"accepted": token_signing.accepted_signing(decision),
+               "may_sign": token_signing.may_sign_with_token(request.user, decision), "error": error,
+               "problems": list(problems), "registered": SignerCertificate.objects.filter(
+                   user=request.user, withdrawn_at__isnull=True).exists()}
+    if session is not None and token:
+        link = token_signing.draft_link_token(token)
+        context.update(session=session, token=token,
+                       file_url=request.build_absolute_uri(reverse("certificates:token_draft", args=[link])),
+                       upload_url=request.build_absolute_uri(reverse("certificates:token_upload")))
+    return context
+
+
+@login_required
+@require_POST
+def decision_token_sign(request, pk: int):
+    """Open a "sign with my token" session: the page shows the one-time draft link and the upload address."""
+    decision = _decision_or_404(request, pk)
+    try:
+        session, token = token_signing.token_signing_start(decision=decision, actor=request.user)
+    except DossierError as exc:
+        return _decision_page(request, decision, error=exc.message, problems=exc.problems,
+                              status=_http_status(exc))
+    return _decision_page(request, decision, session=session, token=token)
+
+
+def _http_status(exc: DossierError) -> int:
+    return 403 if isinstance(exc, NotPermitted) else exc.status_code
+
+
+def _problem(exc: DossierError) -> JsonResponse:
+    status = _http_status(exc)
+    response = JsonResponse({"title": _("Không thực hiện được"), "status": status, "detail": exc.message,
+                             "problems": exc.problems}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@require_GET
+def token_draft(request, link: str):
+    """The draft for the signing plugin, once (no login: the plugin holds only the link)."""
+    try:
+        data = token_signing.token_signing_fetch(link=link)
+    except DossierError as exc:
+        return _problem(exc)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="du-thao-quyet-dinh.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # the plugin authenticates with the session's token, not a cookie
+@require_http_methods(["POST"])
+def token_upload(request):
+    """The signed PDF posted back: multipart (`file`, `token`) or the raw PDF with
+    `Authorization: Bearer <token>`. JSON answer for the plugin; the page's own form is redirected."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.POST.get("token", "")
+    upload = request.FILES.get("file")
+    if upload is not None:
+        data = upload.read(settings.UPLOAD_MAX_BYTES + 1)
+    elif request.content_type == "application/pdf":
+        data = request.body
+    else:
+        data = b""
+    from_page = request.POST.get("from_page") == "1"
+    try:
+        if not data:
+            raise InvalidInput(_("Không có tệp đã ký trong yêu cầu (trường “file” hoặc nội dung PDF)."))
+        decision = token_signing.token_signing_submit(token=token, data=data)
+    except DossierError as exc:
+        if from_page and request.user.is_authenticated:
+            messages.error(request, str(exc))
+            pk = _int(request.POST.get("decision"))
+            if pk:
+                return redirect("certificates:decision", pk=pk)
+        return _problem(exc)
+    if from_page:
+        messages.success(request, _("Đã nhận quyết định có chữ ký số của bạn."))
+        return redirect("certificates:decision", pk=decision.pk)
+    return JsonResponse({"status": "accepted", "detail": _("Đã nhận quyết định có chữ ký số của bạn."),
+                         "decision": decision.number}, json_dumps_params={"ensure_ascii": False})
+
+
+def _int(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_certificates(request):
+    """Chứng thư số của tôi: register the .cer of one's token, see and withdraw registered ones."""
+    error, problems, status = None, [], 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("withdraw"):
+                found = SignerCertificate.objects.filter(user=request.user, pk=_int(request.POST["withdraw"])).first()
+                if found is None:
+                    raise Http404
+                token_signing.signer_certificate_withdraw(certificate=found, actor=request.user)
+                messages.success(request, _("Đã ngừng dùng chứng thư số “%(name)s”.") % {"name": found.common_name})
+            else:
+                upload = request.FILES.get("certificate")
+                data = upload.read(64 * 1024) if upload is not None else b""
+                registered = token_signing.signer_certificate_register(user=request.user, actor=request.user,
+                                                                       data=data)
+                messages.success(request, _("Đã đăng ký chứng thư số “%(name)s”.") % {"name": registered.common_name})
+            return redirect("certificates:my_certificates")
+        except DossierError as exc:
+            error, problems, status = exc.message, exc.problems, exc.status_code
+    return render(request, "certificates/my_certificates.html", {
+        "certificates": SignerCertificate.objects.filter(user=request.user), "error": error, "problems": problems,
+    }, status=status)
 
 
 @login_required

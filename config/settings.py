@@ -367,15 +367,49 @@ CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY") or None
 CERTIFICATES_SIGNING_CERT = env_str("CERTIFICATES_SIGNING_CERT") or None
 CERTIFICATES_DEMO_IDENTITY = env_bool("CERTIFICATES_DEMO_IDENTITY", DEBUG)
 CERTIFICATES_SIGNING_DIR = Path(env_str("CERTIFICATES_SIGNING_DIR") or VAR_DIR / "signing")  # the demo identity
+# Or the key in a PKCS#11 token / HSM (certificates/signing.py): the module (.so), the token by label or
+# slot number, the key by label (and/or id in hex), its certificate on the token (by label, default the
+# key's) or in a file; the user PIN from the environment or, better, a file readable by the service only.
+CERTIFICATES_PKCS11_MODULE = env_str("CERTIFICATES_PKCS11_MODULE") or None
+CERTIFICATES_PKCS11_TOKEN_LABEL = env_str("CERTIFICATES_PKCS11_TOKEN_LABEL") or None
+CERTIFICATES_PKCS11_SLOT = env_int("CERTIFICATES_PKCS11_SLOT", -1)
+CERTIFICATES_PKCS11_KEY_LABEL = env_str("CERTIFICATES_PKCS11_KEY_LABEL") or None
+CERTIFICATES_PKCS11_KEY_ID = env_str("CERTIFICATES_PKCS11_KEY_ID") or None
+CERTIFICATES_PKCS11_CERT_LABEL = env_str("CERTIFICATES_PKCS11_CERT_LABEL") or None
+CERTIFICATES_PKCS11_CERT_FILE = env_str("CERTIFICATES_PKCS11_CERT_FILE") or None
+CERTIFICATES_PKCS11_PIN = env_str("CERTIFICATES_PKCS11_PIN") or None
+CERTIFICATES_PKCS11_PIN_FILE = env_str("CERTIFICATES_PKCS11_PIN_FILE") or None
+# Hash on the server and have the token sign the digest (CKM_ECDSA, CKM_RSA_PKCS): works with tokens that
+# lack the hash-and-sign mechanisms (SoftHSM2 has no CKM_ECDSA_SHA256). 0: the token hashes.
+CERTIFICATES_PKCS11_RAW_MECHANISM = env_bool("CERTIFICATES_PKCS11_RAW_MECHANISM", True)
+if CERTIFICATES_PKCS11_MODULE:
+    if not Path(CERTIFICATES_PKCS11_MODULE).is_file():
+        raise ImproperlyConfigured(f"CERTIFICATES_PKCS11_MODULE={CERTIFICATES_PKCS11_MODULE!r} is not a file "
+                                   "(e.g. /usr/lib/softhsm/libsofthsm2.so or the token vendor's module)")
+    if not (CERTIFICATES_PKCS11_TOKEN_LABEL or CERTIFICATES_PKCS11_SLOT >= 0):
+        raise ImproperlyConfigured("CERTIFICATES_PKCS11_MODULE needs CERTIFICATES_PKCS11_TOKEN_LABEL or "
+                                   "CERTIFICATES_PKCS11_SLOT")
+    if not (CERTIFICATES_PKCS11_KEY_LABEL or CERTIFICATES_PKCS11_KEY_ID):
+        raise ImproperlyConfigured("CERTIFICATES_PKCS11_MODULE needs CERTIFICATES_PKCS11_KEY_LABEL or "
+                                   "CERTIFICATES_PKCS11_KEY_ID")
+    if CERTIFICATES_PKCS11_PIN_FILE and not Path(CERTIFICATES_PKCS11_PIN_FILE).is_file():
+        raise ImproperlyConfigured(f"CERTIFICATES_PKCS11_PIN_FILE={CERTIFICATES_PKCS11_PIN_FILE!r} is not a file")
+# Trust list for signatures made elsewhere (a signer's own token, a unit's signed upload): the government
+# CA roots as files (DER or PEM, .cer/.crt/.pem) in TRUST_DIR, plus any extra files listed.
+SIGNATURES_TRUST_DIR = Path(env_str("SIGNATURES_TRUST_DIR") or BASE_DIR / "trust")
+SIGNATURES_TRUST_FILES = env_list("SIGNATURES_TRUST_FILES")
+# The one-time link to the draft a signer signs with their own token, and the session around it.
+CERTIFICATES_TOKEN_SIGNING_MINUTES = env_int("CERTIFICATES_TOKEN_SIGNING_MINUTES", 30)
 if CERTIFICATES_SIGNING_KEY or CERTIFICATES_SIGNING_CERT:
     for _name, _value in (("CERTIFICATES_SIGNING_KEY", CERTIFICATES_SIGNING_KEY),
                           ("CERTIFICATES_SIGNING_CERT", CERTIFICATES_SIGNING_CERT)):
         if not _value or not Path(_value).is_file():
             raise ImproperlyConfigured(f"{_name}={_value!r}: set both CERTIFICATES_SIGNING_KEY and "
                                        "CERTIFICATES_SIGNING_CERT to readable PEM files")
-elif not CERTIFICATES_DEMO_IDENTITY:
+elif not (CERTIFICATES_DEMO_IDENTITY or CERTIFICATES_PKCS11_MODULE):
     raise ImproperlyConfigured(
-        "CERTIFICATES_SIGNING_KEY and CERTIFICATES_SIGNING_CERT (PEM files) are required when DJANGO_DEBUG=0: "
+        "CERTIFICATES_SIGNING_KEY and CERTIFICATES_SIGNING_CERT (PEM files) or CERTIFICATES_PKCS11_MODULE (a token) "
+        "are required when DJANGO_DEBUG=0: "
         "decisions and certificates are signed with the province's key, never with a generated demo identity")
 CERTIFICATES_RENDER_WORKERS = env_int("CERTIFICATES_RENDER_WORKERS", 2)
 CERTIFICATES_RENDER_INLINE = env_bool("CERTIFICATES_RENDER_INLINE", False)
