@@ -444,6 +444,8 @@ def current_posting(dossier: Dossier):
     """The dossier's latest public posting with its objections (None when it never was posted)."""
     from .models import PublicPosting
 
+    if not any(kind_of(step).is_posting for step in dossier.path()):
+        return None  # no query for the forms without a posting step
     return (PublicPosting.objects.filter(dossier=dossier).prefetch_related("objections__resolved_by",
                                                                            "objections__received_by")
             .order_by("-opened_at", "-pk").first())

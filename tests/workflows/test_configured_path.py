@@ -417,3 +417,30 @@ def test_an_upheld_objection_returns_the_dossier_and_resubmission_posts_again(wo
     from dossiers.calendar import due_at
 
     assert second.closes_at == task.due_at == due_at(task.created, 3)   # posted again for the full period
+
+
+def test_the_database_refuses_a_second_open_task_for_one_step_and_unit(world, agencies, in_window):
+    from django.db import IntegrityError, transaction
+
+    dossier = reach_consultation(world)
+    task = open_tasks(dossier)[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DossierTask.objects.create(process=task.process, flow_task=task.flow_task, flow_task_type="HUMAN",
+                                   dossier=dossier, step=task.step, unit=task.unit, role=task.role,
+                                   status=task.status)
+
+
+def test_the_periodic_job_records_silence_before_the_deadline_scan_so_no_false_overdue(world, agencies, in_window,
+                                                                                     time_machine):
+    from workflows.consultation import consultation_answer
+    from workflows.models import DeadlineAlert
+    from workflows.tasks import deadline_scan
+
+    dossier = reach_consultation(world, silence=True)
+    consultation_answer(dossier=dossier, actor=world.police_head, agency=world.police, verdict="agree")
+    tax_task = open_tasks(dossier)[0]
+    time_machine.move_to(tax_task.due_at + dt.timedelta(minutes=5), tick=False)
+    deadline_scan()
+    dossier.refresh_from_db()
+    assert dossier.status == S.POSTED
+    assert not DeadlineAlert.objects.filter(task=tax_task, kind="overdue").exists()
