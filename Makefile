@@ -5,7 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/khenthuong
-APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql-client softhsm2
+APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql-client softhsm2 \
+                tesseract-ocr tesseract-ocr-vie
 # Development targets run with DJANGO_DEBUG=1; `make serve` takes its settings from the environment or
 # .env (production: DJANGO_DEBUG unset or 0; README "Deploy").
 run test test-sqlite test-postgres bench migrate demo: export DJANGO_DEBUG ?= 1
@@ -21,7 +22,8 @@ $(VENV)/.installed: pyproject.toml
 deps: system-deps $(VENV)/.installed
 
 # Debian packages: HarfBuzz subsetting (WeasyPrint is 3.5x slower without it), Pango, pdftoppm,
-# pg_dump/pg_restore (manage.py backup and restore on PostgreSQL), SoftHSM2 (the PKCS#11 signing tests).
+# pg_dump/pg_restore (manage.py backup and restore on PostgreSQL), SoftHSM2 (the PKCS#11 signing tests),
+# Tesseract with its Vietnamese data (the pre-check assistant reads scanned pages).
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -90,11 +90,11 @@ class ExportCodeAdmin(admin.ModelAdmin):
 class ExportDeliveryAdmin(admin.ModelAdmin):
     """The delivery log: read-only; a failed delivery can be sent again at once."""
 
-    list_display = ["decision", "endpoint", "status", "attempts", "last_status_code", "last_attempt_at",
+    list_display = ["decision", "action", "endpoint", "status", "attempts", "last_status_code", "last_attempt_at",
                     "delivered_at"]
-    list_filter = ["status", "endpoint"]
+    list_filter = ["status", "action", "endpoint"]
     search_fields = ["decision__number", "msg_id"]
-    readonly_fields = ["endpoint", "decision", "msg_id", "status", "attempts", "last_status_code", "last_error",
+    readonly_fields = ["endpoint", "decision", "action", "msg_id", "status", "attempts", "last_status_code", "last_error",
                        "last_attempt_at", "delivered_at", "created_at"]
     actions = ["send_again"]
 

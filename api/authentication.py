@@ -26,7 +26,7 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
         if token is None or token.expires_at <= timezone.now():
             raise exceptions.AuthenticationFailed(_("Mã truy cập không hợp lệ hoặc đã hết hạn."))
         client = token.client
-        if not client.is_active or not client.unit.is_active or not client.service_user.is_active:
+        if not client.is_active or not client.unit.acts or not client.service_user.is_active:
             raise exceptions.AuthenticationFailed(_("Hệ thống kết nối đã bị dừng."))
         return client.service_user, token
 

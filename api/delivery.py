@@ -15,7 +15,7 @@ from django.utils import timezone
 from outbox import enqueue
 
 from . import exports
-from .models import DeliveryStatus, ExportDelivery, ExportEndpoint
+from .models import DeliveryStatus, ExportAction, ExportDelivery, ExportEndpoint
 
 log = logging.getLogger("khenthuong.api.exports")
 DECISION_KIND = "exports.decision"
@@ -27,8 +27,10 @@ class DeliveryFailed(Exception):
 
 
 @transaction.atomic
-def fan_out(*, decision_id: int) -> int:
-    """One delivery per active endpoint (once: a second call finds them), each pushed by the outbox."""
+def fan_out(*, decision_id: int, action: str = ExportAction.ISSUE) -> int:
+    """One delivery per active endpoint and action (once: a second call finds them), each pushed by the
+    outbox. `action` "revoke" (queued by certificates.services.decision_revoke) sends the same records
+    marked revoked."""
     from certificates.models import Decision
 
     if not Decision.objects.filter(pk=decision_id).exists():
@@ -36,7 +38,7 @@ def fan_out(*, decision_id: int) -> int:
     queued = 0
     for endpoint in ExportEndpoint.objects.filter(is_active=True):
         delivery, _created = ExportDelivery.objects.get_or_create(
-            endpoint=endpoint, decision_id=decision_id, defaults={"msg_id": uuid.uuid4()})
+            endpoint=endpoint, decision_id=decision_id, action=action, defaults={"msg_id": uuid.uuid4()})
         if delivery.status != DeliveryStatus.DELIVERED:
             enqueue(kind=PUSH_KIND, payload={"delivery": delivery.pk}, dedupe_key=str(delivery.pk))
             queued += 1
@@ -47,7 +49,8 @@ def push(*, delivery_id: int) -> None:
     delivery = ExportDelivery.objects.select_related("endpoint", "decision__award_form").get(pk=delivery_id)
     if delivery.status == DeliveryStatus.DELIVERED:
         return
-    body = json.dumps(exports.envelope(delivery.decision, msg_id=delivery.msg_id), ensure_ascii=False).encode()
+    body = json.dumps(exports.envelope(delivery.decision, msg_id=delivery.msg_id,
+                                       revoked=delivery.action == ExportAction.REVOKE), ensure_ascii=False).encode()
     request = urllib.request.Request(delivery.endpoint.url, data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "X-Msg-ID": str(delivery.msg_id)})
     code, error = None, ""

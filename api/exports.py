@@ -66,8 +66,9 @@ class Codes:
         return self.overrides.get(("unit", str(unit.pk))) or self.defaults["unit_code_default"].format(pk=unit.pk)
 
 
-def records(decision, codes: Codes | None = None) -> list[dict]:
-    """One body record per award of the decision, in the order of the decision (serial)."""
+def records(decision, codes: Codes | None = None, *, revoked: bool = False) -> list[dict]:
+    """One body record per award of the decision, in the order of the decision (serial); a revocation's
+    records add the fields of `fields.revoked` (status, date and reason of the revocation)."""
     codes = codes or Codes()
     fields = codes.defaults["fields"]
     form = decision.award_form
@@ -91,20 +92,31 @@ def records(decision, codes: Codes | None = None) -> list[dict]:
             record["TenTapThe"] = certificate.recipient_name
             record["LinhVucHoatDong"] = codes.get("field", nominee.unit_id)
         wanted = fields["collective" if certificate.kind == "collective" else "individual"]
+        if revoked:
+            record.update({
+                "TrangThai": codes.defaults["status_revoked"],
+                "NgayThuHoi": timezone.localtime(decision.revoked_at).strftime(codes.defaults["date_format"])
+                if decision.revoked_at else "",
+                "LyDoThuHoi": decision.revoke_reason,
+            })
+            wanted = [*wanted, *fields["revoked"]]
         rows.append({name: record.get(name, "") for name in wanted})
     return rows
 
 
-def envelope(decision, *, msg_id: uuid.UUID | str | None = None, now: dt.datetime | None = None) -> dict:
-    """The signed envelope for one decision."""
+def envelope(decision, *, msg_id: uuid.UUID | str | None = None, now: dt.datetime | None = None,
+             revoked: bool | None = None) -> dict:
+    """The signed envelope for one decision; for a revoked one (`revoked`, by default the decision's own
+    state) the revocation's transaction code and its records marked revoked."""
     codes = Codes()
+    revoked = decision.is_revoked if revoked is None else revoked
     header = {
         "Version": codes.defaults["version"],
-        "Tran_Code": codes.defaults["tran_code"],
+        "Tran_Code": codes.defaults["tran_code_revoke" if revoked else "tran_code"],
         "Export_Date": timezone.localtime(now or timezone.now()).strftime("%d/%m/%Y %H:%M:%S"),
         "Msg_ID": str(msg_id or uuid.uuid4()),
     }
-    body = records(decision, codes)
+    body = records(decision, codes, revoked=revoked)
     return {"Header": header, "Body": body, "Signature": sign({"Header": header, "Body": body})}
 
 

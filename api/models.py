@@ -134,6 +134,11 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Gửi lỗi, sẽ thử lại")
 
 
+class ExportAction(models.TextChoices):
+    ISSUE = "issue", _("Quyết định khen thưởng")
+    REVOKE = "revoke", _("Thu hồi quyết định")
+
+
 class ExportDelivery(models.Model):
     """ExportDelivery — nhật ký gửi: one decision to one endpoint, with every attempt's outcome. The
     message id is fixed for the delivery, so a receiver recognises a retry of a message it already has."""
@@ -142,6 +147,8 @@ class ExportDelivery(models.Model):
                                  verbose_name=_("nơi nhận"))
     decision = models.ForeignKey("certificates.Decision", on_delete=models.PROTECT, related_name="export_deliveries",
                                  verbose_name=_("quyết định"))
+    action = models.CharField(_("nội dung gửi"), max_length=10, choices=ExportAction.choices,
+                              default=ExportAction.ISSUE)
     msg_id = models.UUIDField(_("mã thông điệp"), unique=True)
     status = models.CharField(_("tình trạng"), max_length=10, choices=DeliveryStatus.choices,
                               default=DeliveryStatus.PENDING)
@@ -156,7 +163,8 @@ class ExportDelivery(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("nhật ký gửi dữ liệu khen thưởng")
         verbose_name_plural = _("nhật ký gửi dữ liệu khen thưởng")
-        constraints = [models.UniqueConstraint(fields=["endpoint", "decision"], name="one_delivery_per_endpoint")]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "decision", "action"],
+                                               name="one_delivery_per_endpoint_action")]
 
     def __str__(self):
         return f"{self.decision} → {self.endpoint}"

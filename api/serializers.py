@@ -19,7 +19,7 @@ UNIT_STEP_CHOICES = [(step.value, step.label) for step in steps_where(lambda kin
 # --- catalog -------------------------------------------------------------------------------------
 class UnitSerializer(serializers.ModelSerializer):
     level = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    is_active = serializers.BooleanField(read_only=True)
+    is_active = serializers.BooleanField(read_only=True, source="acts")
 
     class Meta:
         model = Unit
@@ -323,6 +323,9 @@ class ExportRecordSerializer(serializers.Serializer):
     MaHinhThucKhenThuong = serializers.CharField()
     TenTapThe = serializers.CharField(required=False, help_text=_("Chỉ với tập thể."))
     LinhVucHoatDong = serializers.CharField(required=False, allow_blank=True, help_text=_("Chỉ với tập thể."))
+    TrangThai = serializers.CharField(required=False, help_text=_("Chỉ khi quyết định bị thu hồi: THU_HOI."))
+    NgayThuHoi = serializers.CharField(required=False, allow_blank=True, help_text=_("Chỉ khi thu hồi (dd/mm/yyyy)."))
+    LyDoThuHoi = serializers.CharField(required=False, allow_blank=True, help_text=_("Chỉ khi thu hồi."))
 
 
 class ExportSignatureSerializer(serializers.Serializer):

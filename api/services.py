@@ -64,7 +64,7 @@ def api_client_create(*, name: str, unit: Unit, scopes, actor=None, rate: str = 
     name = " ".join((name or "").split())
     if not name:
         raise InvalidInput(_("Hãy nhập tên hệ thống kết nối."))
-    if not unit.is_active:
+    if not unit.acts:
         raise InvalidInput(_("Đơn vị đã sáp nhập, không thể cấp quyền kết nối."))
     scopes = _clean_scopes(scopes)
     user = get_user_model().objects.create_user(
@@ -122,7 +122,7 @@ def _find_client(client_id: str, client_secret: str) -> ApiClient:
     ok = False
     for stored in client.secrets.filter(ApiClientSecret.active_q()).values_list("digest", flat=True):
         ok |= hmac.compare_digest(stored, wanted)
-    if not ok or not client.unit.is_active:
+    if not ok or not client.unit.acts:
         raise InvalidClient
     return client
 

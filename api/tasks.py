@@ -7,7 +7,7 @@ from . import delivery
 
 @handler(delivery.DECISION_KIND)
 def export_decision(payload):
-    delivery.fan_out(decision_id=payload["decision"])
+    delivery.fan_out(decision_id=payload["decision"], action=payload.get("action", "issue"))
 
 
 @handler(delivery.PUSH_KIND)

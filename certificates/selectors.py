@@ -2,8 +2,8 @@
 
 from django.core.files.storage import default_storage
 
-from dossiers.models import Membership, Role
-from dossiers.rules import is_admin, roles_at
+from dossiers.models import Role
+from dossiers.rules import acting_pairs, is_admin, roles_at
 
 from .models import Certificate, Decision
 from .signing import SignatureCheck, verify_pdf
@@ -24,8 +24,7 @@ def own_unit_ids(user) -> set[int]:
     """The units whose dossiers `user` prepares or signs (officer, head)."""
     if not user or not user.is_authenticated:
         return set()
-    return set(Membership.objects.filter(user=user, is_active=True, role__in=[Role.UNIT_OFFICER, Role.UNIT_HEAD],
-                                         unit__successor__isnull=True).values_list("unit_id", flat=True))
+    return {unit_id for unit_id, role in acting_pairs(user) if role in (Role.UNIT_OFFICER, Role.UNIT_HEAD)}
 
 
 def can_view_decision(user, decision: Decision) -> bool:

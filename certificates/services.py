@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
-from dossiers.models import AwardForm, EventKind, Membership, Nominee, NomineeKind, Outcome, Role
-from dossiers.rules import is_admin, roles_at
+from dossiers.models import AwardForm, EventKind, Nominee, NomineeKind, Outcome, Role
+from dossiers.rules import has_role, is_admin, roles_at, signing_capacity
+from dossiers.prizes import prize_for, regime_of
 from dossiers.services import lock_dossier, record_event
 from dossiers.text import clean_line, in_official_language, place_of
 from outbox import enqueue
@@ -27,10 +28,6 @@ ISSUER_ROLES = {Role.CHAIRMAN, Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.ADMIN}
 @in_official_language
 def achievement_line(award_form: AwardForm) -> str:
     return _("Đã có thành tích xuất sắc trong phong trào thi đua “%(title)s”") % {"title": award_form.campaign.title}
-
-
-def _signer_capacity(membership: Membership) -> str:
-    return f"KT. {membership.signs_for.strip().upper()}" if membership.signs_for.strip() else ""
 
 
 def _take_register_numbers(count: int) -> int:
@@ -57,8 +54,8 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
         raise InvalidInput(_("Hãy nhập số, ký hiệu của quyết định (ví dụ: 1234/QĐ-UBND)."))
     if not nominees:
         raise InvalidInput(_("Quyết định cần ít nhất một tập thể hoặc cá nhân được khen thưởng."))
-    membership = (Membership.objects.filter(user=signer, unit=unit, role=Role.CHAIRMAN, is_active=True)
-                  .select_related("user").first())
+    # By the signer's own membership, or a delegation valid today (KT. / TUQ., dossiers.rules).
+    membership = signing_capacity(signer, unit.pk, Role.CHAIRMAN)
     if membership is None:
         raise InvalidInput(_("%(name)s không phải người ký quyết định của %(unit)s.")
                            % {"name": signer.get_full_name() or signer.get_username(), "unit": unit.name})
@@ -95,17 +92,24 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
     decision = Decision.objects.create(
         award_form=award_form, issuing_unit=unit, number=number, signed_on=signed_on, place=place_of(unit),
         signer=signer, signer_name=signer.get_full_name() or signer.get_username(),
-        signer_title=membership.title.strip(), signer_capacity=_signer_capacity(membership),
+        signer_title=membership.title, signer_capacity=membership.capacity,
         created_by=actor, render_total=len(fresh))
     # Collectives first, then individuals (the order of Điều 1), each in the order they were proposed.
     ordered = sorted(fresh, key=lambda n: (n.kind != NomineeKind.COLLECTIVE, n.dossier_id, n.pk))
     first = _take_register_numbers(len(ordered))
     achievement = achievement_line(award_form)
+    # Prize money: the pinned regime's multiple × the base salary in force on the signing date, fixed now.
+    regime = regime_of(award_form.campaign)
+    prizes = {kind: prize_for(award_form=award_form, kind=kind, on=signed_on, regime=regime)
+              for kind in {n.kind for n in ordered}}
     certificates = [
         Certificate(decision=decision, nominee=n, serial=i, register_number=first + i - 1, kind=n.kind,
                     recipient_name=n.name, position=n.position if n.kind == NomineeKind.INDIVIDUAL else "",
                     workplace=(n.workplace or dossiers[n.dossier_id].unit.name) if n.kind == NomineeKind.INDIVIDUAL
-                    else n.workplace, achievement=achievement)
+                    else n.workplace, achievement=achievement,
+                    prize_multiple=prizes[n.kind].multiple if prizes[n.kind] else None,
+                    prize_base=prizes[n.kind].base if prizes[n.kind] else None,
+                    prize_amount=prizes[n.kind].amount if prizes[n.kind] else None)
         for i, n in enumerate(ordered, start=1)]
     chain_certificates(certificates)  # under the register counter's lock: one gap-free chain
     certificates = Certificate.objects.bulk_create(certificates)
@@ -128,7 +132,7 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
 def decision_revoke(*, decision: Decision, actor, reason: str) -> Decision:
     """Revoke a decision: its certificates show "đã thu hồi" on the verification page. Register numbers
     stay taken (never reused)."""
-    if not (Role.CHAIRMAN in roles_at(actor, decision.issuing_unit_id) or is_admin(actor)):
+    if not (has_role(actor, decision.issuing_unit_id, {Role.CHAIRMAN}) or is_admin(actor)):
         raise NotPermitted(_("Chỉ người có thẩm quyền ký quyết định mới thu hồi được quyết định."))
     reason = clean_line(reason)
     if not reason:
@@ -148,6 +152,9 @@ def decision_revoke(*, decision: Decision, actor, reason: str) -> Decision:
                      comment=_("Thu hồi quyết định số %(number)s: %(reason)s") % {"number": decision.number,
                                                                                   "reason": reason},
                      data={"decision": decision.pk, "revoked": True})
+    # The national systems hear of it as they heard of the decision: the same records, marked revoked.
+    enqueue(kind=EXPORT_KIND, payload={"decision": decision.pk, "action": "revoke"},
+            dedupe_key=f"{decision.pk}:revoke")
     return decision
 
 

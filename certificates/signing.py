@@ -205,7 +205,28 @@ def sign_pdf(data: bytes, *, reason: str, location: str = "", field_name: str = 
                                         md_algorithm="sha256")
     with signer() as active:  # first: no identity (production without a key) refuses before anything else
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        _keep_metadata_consistent(writer)
         return signers.sign_pdf(writer, meta, signer=active).getvalue()
+
+
+def _keep_metadata_consistent(writer) -> None:
+    """A PDF/A's document info and XMP packet must say the same (ISO 19005-3, 6.6.2.3). pyHanko rewrites
+    the XMP from its own view of the metadata and appends itself to /Producer in the info only: give it
+    the document's title, creator and creation date, and one producer string for both."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    info_ref = getattr(writer, "_info", None)
+    meta = getattr(writer, "_meta", None)
+    if "/Metadata" not in writer.root or info_ref is None or meta is None:
+        return
+    info = info_ref.get_object()
+    meta.title = str(info["/Title"]) if "/Title" in info else None
+    meta.creator = str(info["/Creator"]) if "/Creator" in info else None
+    if "/CreationDate" in info:
+        meta.created = generic.parse_pdf_date(str(info["/CreationDate"]))
+    info["/Producer"] = generic.TextStringObject(VENDOR)
+    writer.mark_update(info_ref)
 
 
 @dataclass

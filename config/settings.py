@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "workflows",
     "certificates",
     "criteria",
+    "precheck",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dossiers.rules.AuthorityMiddleware",  # roles and delegations read once per request
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.SessionIdleMiddleware",
@@ -250,6 +252,16 @@ OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 5)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 60)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
 OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 14)  # delivered messages are kept this long (admin, audit)
+# Pre-check assistant (precheck/): every uploaded PDF is read in the queue (text layer; Tesseract OCR
+# with PRECHECK_OCR_LANG for scanned pages, rasterised at PRECHECK_OCR_DPI, at most PRECHECK_OCR_MAX_PAGES
+# pages per document, each program stopped after its timeout). A read that fails is retried through the
+# outbox; after PRECHECK_MAX_ATTEMPTS the document shows "kiểm tra không thành công" with a retry button.
+PRECHECK_OCR_LANG = env_str("PRECHECK_OCR_LANG", "vie")
+PRECHECK_OCR_DPI = env_int("PRECHECK_OCR_DPI", 300)
+PRECHECK_OCR_MAX_PAGES = env_int("PRECHECK_OCR_MAX_PAGES", 30)
+PRECHECK_OCR_TIMEOUT = env_int("PRECHECK_OCR_TIMEOUT", 120)
+PRECHECK_TEXT_TIMEOUT = env_int("PRECHECK_TEXT_TIMEOUT", 60)
+PRECHECK_MAX_ATTEMPTS = env_int("PRECHECK_MAX_ATTEMPTS", 3)
 # Tamper-evident history (dossiers/audit.py): the consumer verifies the hash chains every N minutes
 # (≤ 60; the result is the last AuditCheck row, shown by the readiness endpoint).
 AUDIT_VERIFY_MINUTES = env_int("AUDIT_VERIFY_MINUTES", 30)

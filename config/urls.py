@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("workflows.deadline_urls")),
     path("tieu-chi/", include("criteria.urls")),
+    path("", include("precheck.urls")),
 ]

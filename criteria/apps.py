@@ -9,3 +9,10 @@ class CriteriaConfig(AppConfig):
     label = "criteria"
     verbose_name = _("Tiêu chí, số liệu và báo cáo")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from dossiers.services.hooks import register_nominee_check
+
+        from .services import nominee_checks
+
+        register_nominee_check("criteria.nominee_checks", nominee_checks)

@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    AwardForm, CalendarDay, Campaign, CampaignTarget, ConsultedAgency, CouncilMeeting, Document, DocumentRequirement, DocumentType,
-    Dossier, DossierEvent, Membership, Nominee, Person, ReturnRequest, ServiceRating, StepRule, Unit, UnitLevel,
+    AwardForm, BaseSalary, CalendarDay, Campaign, CampaignTarget, ConsultedAgency, CouncilMeeting, Delegation,
+    Document, DocumentRequirement, DocumentType, Dossier, DossierEvent, LegalRegime, Membership, Nominee, Person,
+    PrizeRule, RegimeForm, RegimeText, ReturnRequest, ServiceRating, StepRule, Unit, UnitLevel,
 )
-from .services import calendar_day_remove, calendar_day_set
+from .services import calendar_day_remove, calendar_day_set, delegation_create, delegation_revoke
 
 
 class FrozenRulebookMixin:
@@ -43,10 +44,24 @@ class UnitLevelAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "parent", "successor"]
-    list_filter = ["level"]
+    """Units are never deleted; a merger or closing goes through its service (workflows/admin.py adds
+    the actions), so the successor, the end date and the active flag are read-only here."""
+
+    list_display = ["name", "level", "parent", "valid_from", "valid_to", "is_active", "successor"]
+    list_filter = ["level", "is_active"]
     search_fields = ["name", "short_name"]
-    autocomplete_fields = ["parent", "successor"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["successor", "merged_at", "valid_to", "is_active", "absorbed_units"]
+
+    @admin.display(description=_("Đơn vị đã sáp nhập vào đơn vị này"))
+    def absorbed_units(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = Unit.objects.filter(successor=obj).order_by("merged_at", "name")
+        from django.utils import timezone
+
+        return "; ".join(f"{u.name} ({timezone.localtime(u.merged_at):%d/%m/%Y})" if u.merged_at else u.name
+                         for u in rows) or "-"
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -236,3 +251,96 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Hệ thống quản lý hồ sơ khen thưởng")
 admin.site.site_title = _("Khen thưởng")
+
+
+# --- legal regimes and base salaries: loaded from regimes/*.yaml (manage.py load_regime), append-only -------------
+class RegimeTextInline(ReadOnlyInline):
+    model = RegimeText
+
+    fields = ["kind", "number", "signed_on", "issuer", "title", "effective_from", "cited", "source"]
+
+
+class RegimeFormInline(ReadOnlyInline):
+    model = RegimeForm
+
+    fields = ["document_type", "number", "name", "text", "source"]
+
+
+class PrizeRuleInline(ReadOnlyInline):
+    model = PrizeRule
+
+    fields = ["award", "label", "individual", "collective", "source"]
+
+
+@admin.register(LegalRegime)
+class LegalRegimeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "code", "version", "effective_from", "effective_to"]
+    readonly_fields = ["code", "version", "name", "effective_from", "effective_to", "citation_lines", "rounding_unit",
+                       "rounding_source", "limits", "notes", "source_file", "loaded_at"]
+    inlines = [RegimeTextInline, RegimeFormInline, PrizeRuleInline]
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(ReadOnlyAdmin):
+    list_display = ["amount", "effective_from", "text_number", "text_date"]
+
+
+class DelegationForm(forms.ModelForm):
+    class Meta:
+        model = Delegation
+        fields = ["unit", "role", "kind", "delegator", "delegate", "valid_from", "valid_to", "basis"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    """Ủy quyền: created and ended through the service (same checks as the page)."""
+
+    form = DelegationForm
+    list_display = ["unit", "role", "kind", "delegator", "delegate", "valid_from", "valid_to", "revoked_at"]
+    list_filter = ["role", "kind"]
+    search_fields = ["unit__name", "delegator__username", "delegate__username"]
+    autocomplete_fields = ["unit"]
+    actions = ["end_now"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Delegation._meta.fields] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from django.core.exceptions import ValidationError
+
+        from .errors import DossierError
+
+        if change:
+            return
+        try:
+            created = delegation_create(unit=obj.unit, delegator=obj.delegator, delegate=obj.delegate, role=obj.role,
+                                        kind=obj.kind, valid_from=obj.valid_from, valid_to=obj.valid_to,
+                                        basis=obj.basis, actor=request.user)
+        except DossierError as exc:
+            raise ValidationError(str(exc)) from exc
+        obj.pk = created.pk
+
+    def add_view(self, request, form_url="", extra_context=None):
+        from django.contrib import messages
+        from django.core.exceptions import ValidationError
+
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            from django.shortcuts import redirect
+
+            return redirect(request.get_full_path())
+
+    @admin.action(description=_("Chấm dứt ủy quyền ngay"))
+    def end_now(self, request, queryset):
+        from .errors import DossierError
+
+        for delegation in queryset:
+            try:
+                delegation_revoke(delegation=delegation, actor=request.user)
+            except DossierError as exc:
+                self.message_user(request, str(exc), level="error")

@@ -36,6 +36,8 @@ from django.apps import apps
 from django.db import connection as default_connection
 from django.db import transaction
 
+from . import txn
+
 log = logging.getLogger("khenthuong.audit")
 GENESIS = "0" * 64
 UNLOCK_TABLE = "audit_unlock"
@@ -59,6 +61,15 @@ def verifier(name: str):
 
 EVENT_FIELDS = ("dossier_id", "seq", "actor_id", "created_at", "kind", "from_status", "to_status", "comment",
                 "data")
+# Fields added later: hashed only when set, so every row written before them keeps its hash.
+EVENT_OPTIONAL_FIELDS = ("on_behalf_of_id",)
+
+
+def event_content(get) -> dict:
+    """The hashed content of an event; `get(name)` reads a field of the row or instance."""
+    values = {name: get(name) for name in EVENT_FIELDS}
+    values.update({name: get(name) for name in EVENT_OPTIONAL_FIELDS if get(name) is not None})
+    return values
 
 
 # --- hashing ---------------------------------------------------------------------------------------------
@@ -90,12 +101,13 @@ def chain_event(event) -> None:
     transaction: the dossier row is locked (a no-op when the service already holds it)."""
     from dossiers.models import Dossier, DossierEvent
 
-    Dossier.objects.select_for_update().filter(pk=event.dossier_id).values_list("pk", flat=True).first()
+    if not txn.known(("dossier-row-lock", event.dossier_id)):    # a path service took it already
+        Dossier.objects.select_for_update().filter(pk=event.dossier_id).values_list("pk", flat=True).first()
     last = (DossierEvent.objects.filter(dossier_id=event.dossier_id).order_by("-seq")
             .values_list("seq", "hash").first())
     event.data = as_stored(event.data or {})
     event.seq, event.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    event.hash = link(event.prev_hash, {name: getattr(event, name) for name in EVENT_FIELDS})
+    event.hash = link(event.prev_hash, event_content(lambda name: getattr(event, name)))
 
 
 # --- triggers --------------------------------------------------------------------------------------------
@@ -219,7 +231,8 @@ def _verify_events(result: Result, previous_heads: dict) -> None:
     heads: dict[str, list] = {}
     before = len(result.problems)
     current, expected_seq, prev = None, 1, GENESIS
-    rows = DossierEvent.objects.order_by("dossier_id", "seq").values("id", "prev_hash", "hash", *EVENT_FIELDS)
+    rows = DossierEvent.objects.order_by("dossier_id", "seq").values("id", "prev_hash", "hash", *EVENT_FIELDS,
+                                                                      *EVENT_OPTIONAL_FIELDS)
     for row in rows.iterator(chunk_size=2000):
         result.rows += 1
         if row["dossier_id"] != current:
@@ -229,7 +242,7 @@ def _verify_events(result: Result, previous_heads: dict) -> None:
             result.fail(f"{where}: thiếu sự kiện thứ tự {expected_seq} trước nó (đã bị xóa)")
         elif row["prev_hash"] != prev:
             result.fail(f"{where}: mắt xích trước không khớp (một sự kiện trước nó đã bị sửa hoặc xóa)")
-        elif link(row["prev_hash"], {name: row[name] for name in EVENT_FIELDS}) != row["hash"]:
+        elif link(row["prev_hash"], event_content(row.get)) != row["hash"]:
             result.fail(f"{where}: nội dung đã bị sửa")
         expected_seq, prev = row["seq"] + 1, row["hash"]
         heads[str(current)] = [row["seq"], row["hash"]]

@@ -15,7 +15,7 @@ from django_fsm import can_proceed
 
 from .errors import InvalidState, NotPermitted
 from .models import Dossier, Role, kind_of
-from .rules import can_act, can_view_dossier, is_unit_member, roles_at
+from .rules import can_act, can_view_dossier, has_role, is_unit_member, roles_at, why_refused
 
 
 class Action(StrEnum):
@@ -98,7 +98,7 @@ def permitted(user, dossier: Dossier, action: Action) -> bool:
         case Action.EDIT | Action.EDIT_NOMINEES | Action.EDIT_REPORTS | Action.RESUBMIT | Action.RATE:
             return bool(is_unit_member(user, dossier))
         case Action.WITHDRAW:
-            return Role.UNIT_HEAD in roles_at(user, dossier.unit_id)
+            return has_role(user, dossier.unit_id, (Role.UNIT_HEAD,))
         case Action.SUBMIT:
             return any(can_act(user, dossier, step) for step in dossier.path() if kind_of(step).is_submission)
         case Action.JUDGE_CRITERIA:
@@ -121,9 +121,28 @@ def require(user, dossier: Dossier, action: Action, *, not_now: str | None = Non
     if action in _AT_CURRENT_STEP and not possible(dossier, action):
         raise InvalidState(not_now or _not_now(dossier))
     if not permitted(user, dossier, action):
-        raise NotPermitted(not_yours) if not_yours else NotPermitted()
+        raise NotPermitted(refusal(user, dossier, action) or not_yours)
     if not possible(dossier, action):
         raise InvalidState(not_now or _not_now(dossier))
+
+
+def refusal(user, dossier: Dossier, action: Action) -> str | None:
+    """Why `user` may not do `action` when it is more than "not your role": the unit was merged or
+    closed, the delegation expired (dossiers.rules.why_refused); read only on a refusal."""
+    if action in _AT_CURRENT_STEP or action in (Action.SUBMIT, Action.JUDGE_CRITERIA):
+        if action in _AT_CURRENT_STEP:
+            steps = [dossier.current_step] if dossier.current_step else []
+        else:
+            capability = "is_submission" if action == Action.SUBMIT else "judges_criteria"
+            steps = [step for step in dossier.path() if getattr(kind_of(step), capability)]
+        for step in steps:
+            config = dossier.step_config(step)
+            reason = why_refused(user, config.acting_unit_id, {config.role})
+            if reason:
+                return reason
+        return None
+    roles = {Role.UNIT_HEAD} if action == Action.WITHDRAW else {Role.UNIT_OFFICER, Role.UNIT_HEAD}
+    return why_refused(user, dossier.unit_id, roles)
 
 
 def _not_now(dossier: Dossier) -> str:
@@ -139,8 +158,9 @@ def may_open_review(user, dossier: Dossier) -> bool:
 
 
 def may_open_dossier(user, unit) -> bool:
-    """A unit's officer or head may open its dossier for a campaign's award form."""
-    return bool(roles_at(user, unit.pk) & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
+    """A unit's officer or head may open its dossier for a campaign's award form (a merged or closed unit
+    opens none: its successor does)."""
+    return unit.acts and bool(roles_at(user, unit.pk) & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .models import (
     STEP_KINDS, ActingUnitSource, Campaign, ConsultedAgency, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
     RequirementScope, ReturnRequest, Role, Step, StepRule, kind_of,
 )
-from .rules import can_view_dossier, is_admin, statuses_from
+from .rules import acting_pairs, can_view_dossier, is_admin, statuses_from
 
 UNIT_ROLES = (Role.UNIT_OFFICER, Role.UNIT_HEAD)
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
@@ -39,8 +39,7 @@ def visible_dossiers(user):
         return Dossier.objects.none()
     if is_admin(user):
         return Dossier.objects.all()
-    pairs = list(Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True)
-                 .values_list("unit_id", "role"))
+    pairs = acting_pairs(user)  # own and delegated roles, at each unit and the units merged into it
     visible = Q(unit_id__in={unit for unit, role in pairs if role in UNIT_ROLES})
     for step, kind in STEP_KINDS.items():
         if kind.is_unit_work:
@@ -98,7 +97,8 @@ def unit_memberships(user):
 
 
 def unit_dossiers(user):
-    unit_ids = unit_memberships(user).values_list("unit_id", flat=True)
+    """The dossiers of the user's units, the units merged into them included (their history is ours)."""
+    unit_ids = {unit_id for unit_id, role in acting_pairs(user) if role in UNIT_ROLES}
     return (Dossier.objects.filter(unit_id__in=unit_ids)
             .select_related("campaign", "award_form", "unit").prefetch_related("nominees__person",
                                                                               "nominees__unit"))

@@ -14,5 +14,4 @@ urlpatterns = [
     path("ho-so/<int:pk>/danh-gia/", views.dossier_rate, name="rate"),
     path("ho-so/<int:pk>/tra-cuu-ca-nhan/", views.person_lookup, name="person_lookup"),
     path("tai-lieu/<int:document_pk>/", views.document_view, name="document"),
-    path("ho-so/<int:pk>/giay-tiep-nhan.pdf", views.dossier_receipt, name="receipt"),
 ]

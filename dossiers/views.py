@@ -11,7 +11,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -355,17 +355,3 @@ def dossier_url(dossier, anchor: str = "") -> str:
 
     url = reverse("dossiers:detail", args=[dossier.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-@login_required
-@require_GET
-def dossier_receipt(request, pk):
-    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả, printable once the dossier is submitted."""
-    from .receipts import receipt_pdf
-
-    dossier = selectors.visible_dossier_or_404(request.user, pk)
-    if dossier.submitted_at is None:
-        raise Http404
-    response = HttpResponse(receipt_pdf(dossier), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-ho-so-{dossier.pk}.pdf"'
-    return response

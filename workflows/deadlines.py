@@ -532,3 +532,9 @@ def explanations_for(user):
     for unit_id, role in pairs:
         query |= Q(unit_id=unit_id) if role == Role.UNIT_HEAD else Q(unit_id=unit_id, task__role=role)
     return LateExplanation.objects.filter(query).select_related("task", "dossier", "unit").distinct()
+
+
+def recompute_on_calendar_change(sender, **kwargs):
+    """Receiver of dossiers.services.calendar.calendar_changed (connected in WorkflowsConfig.ready)."""
+    deadlines_recompute(day=kwargs["day"], was_working=kwargs["was_working"], is_working=kwargs["is_working"],
+                        actor=kwargs.get("actor"), note=kwargs.get("note", ""))

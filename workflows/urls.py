@@ -15,6 +15,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/to-trinh-cap-tren.pdf", upward.upward_proposal, name="upward_pdf"),
     path("ho-so/<int:pk>/quyet-dinh-cap-tren/", upward.record_central_decision, name="record_central"),
     path("ho-so/<int:pk>/bien-ban-hoi-dong-tinh.pdf", upward.council_minutes, name="council_minutes"),
+    path("ho-so/<int:pk>/giay-tiep-nhan.pdf", views.dossier_receipt, name="receipt"),
     path("viec-can-lam/", views.inbox, name="inbox"),
     path("quyet-dinh/", views.decisions, name="decisions"),
     path("thong-ke/", views.dashboard, name="dashboard"),
@@ -23,4 +24,6 @@ urlpatterns = [
     path("ho-so/<int:pk>/phan-anh/<int:objection_pk>/xu-ly/", views.objection_resolve, name="objection_resolve"),
     path("cong-khai/", views.public_list, name="public_list"),
     path("cong-khai/<int:posting_pk>/phan-anh/", views.public_objection, name="public_objection"),
+    path("uy-quyen/", views.delegations, name="delegations"),
+    path("giao-lai-viec/", views.reassign, name="reassign"),
 ]

@@ -17,6 +17,12 @@ def document_path(instance, filename):
     return f"dossiers/{instance.dossier_id}/{uuid.uuid4().hex}"
 
 
+class SignatureState(models.TextChoices):
+    PENDING = "pending", _("Đang kiểm tra chữ ký số")
+    CHECKED = "checked", _("Đã kiểm tra chữ ký số")
+    UNREADABLE = "unreadable", _("Không đọc được chữ ký số")
+
+
 class Document(models.Model):
     """Document — thành phần hồ sơ: one version of a file. A new upload of the same type (and
     nominee) supersedes the old one, which stays for the record."""
@@ -36,6 +42,10 @@ class Document(models.Model):
     # Passed the deep content checks of dossiers.inspection when it was uploaded (rows older than
     # those checks did not): only an inspected PDF is shown inline, everything else is a download.
     inspected = models.BooleanField(default=False, editable=False)
+    # A signed PDF (a tờ trình signed by the unit's head): its signatures are checked in the queue
+    # (dossiers.signatures), "pending" until then; each entry is a SignatureReport.as_dict().
+    signature_state = models.CharField(max_length=10, choices=SignatureState.choices, blank=True, editable=False)
+    signatures = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["document_type__name", "nominee_id", "-version"]
@@ -52,6 +62,21 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.document_type} v{self.version}"
+
+    @property
+    def signature_reports(self) -> list:
+        import dataclasses
+
+        from ..signatures import SignatureReport
+
+        fields = {f.name for f in dataclasses.fields(SignatureReport)}
+        return [SignatureReport(**{k: v for k, v in entry.items() if k in fields}) for entry in self.signatures]
+
+    @property
+    def signature_broken(self) -> bool:
+        """A warning for the appraiser: a signature that is not intact, or does not cover the document."""
+        return self.signature_state == SignatureState.UNREADABLE or any(
+            not (entry.get("intact") and entry.get("covers_document")) for entry in self.signatures)
 
     @property
     def previewable(self) -> bool:
@@ -83,6 +108,10 @@ class DossierEvent(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # The leader whose role the actor exercised under a delegation (ủy quyền); hashed into the chain
+    # when set (dossiers/audit.py), so rows written before the field existed verify unchanged.
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("thay mặt"))
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     from_status = models.CharField(max_length=30, blank=True)
@@ -108,7 +137,8 @@ class DossierEvent(models.Model):
             raise ValueError("DossierEvent is append-only")
         from dossiers.audit import chain_event
 
-        with transaction.atomic(using=kwargs.get("using")):
+        # savepoint=False: a failure here fails the enclosing transaction (a path move) as a whole
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             chain_event(self)
             super().save(*args, **kwargs)
 

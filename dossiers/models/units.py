@@ -38,6 +38,14 @@ class Unit(models.Model):
         related_name="absorbed", verbose_name=_("đơn vị kế thừa (sáp nhập)"),
     )
     merged_at = models.DateTimeField(_("ngày sáp nhập"), null=True, blank=True)
+    # The hierarchy at a date (the 2023 one, the two-level one of 01/07/2025) is read from these: a
+    # unit is part of the province's structure from `valid_from` to `valid_to` (both inclusive).
+    valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True,
+                                help_text=_("Ngày cuối cùng đơn vị hoạt động (trước khi sáp nhập hoặc giải thể)."))
+    # Whether its accounts may still act: set off, with `valid_to`, by the merger or closing service
+    # (workflows/structure.py), never by hand.
+    is_active = models.BooleanField(_("đang hoạt động"), default=True, editable=False)
 
     class Meta:
         ordering = ["level__rank", "name"]
@@ -53,8 +61,17 @@ class Unit(models.Model):
         return self.name
 
     @property
-    def is_active(self) -> bool:
-        return self.successor_id is None
+    def acts(self) -> bool:
+        """Its accounts may act: neither merged into a successor nor closed."""
+        return self.is_active and self.successor_id is None
+
+    def current_successor(self) -> "Unit":
+        """The unit that carries this one's work today: itself, or the end of its successor chain."""
+        unit, seen = self, {self.pk}
+        while unit.successor_id and unit.successor_id not in seen:
+            seen.add(unit.successor_id)
+            unit = unit.successor
+        return unit
 
     def delete(self, *args, **kwargs):
         raise models.ProtectedError(_("Đơn vị không bao giờ bị xóa; hãy ghi nhận sáp nhập."), {self})
@@ -66,6 +83,17 @@ class Unit(models.Model):
             frontier = list(Unit.objects.filter(successor_id__in=frontier).values_list("pk", flat=True))
             ids.update(frontier)
         return ids
+
+
+def acting_unit_q(prefix: str = "") -> models.Q:
+    """Units whose accounts may act (not merged, not closed), as a filter; `prefix` e.g. "unit__"."""
+    return models.Q(**{f"{prefix}is_active": True, f"{prefix}successor__isnull": True})
+
+
+def units_at(day) -> models.QuerySet:
+    """The province's structure on `day`: the units whose validity covers it (open ends count)."""
+    return Unit.objects.filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+                               models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
 
 
 class Role(models.TextChoices):
@@ -100,6 +128,64 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class DelegationKind(models.TextChoices):
+    """How the deputy signs while the delegation holds (Nghị định 30/2020/NĐ-CP, Điều 13)."""
+
+    ACTING = "acting", _("Giao quyền (ký thay: KT.)")
+    SIGNING = "signing", _("Ủy quyền ký (thừa ủy quyền: TUQ.)")
+
+
+DELEGATION_PREFIX = {DelegationKind.ACTING: "KT.", DelegationKind.SIGNING: "TUQ."}
+# Only a leader's role is delegated; an officer's work is reassigned instead (workflows/structure.py).
+DELEGABLE_ROLES = ("unit_head", "chairman")
+
+
+class Delegation(models.Model):
+    """Delegation — ủy quyền / giao quyền: for a date range a leader's role at a unit is exercised by a
+    deputy of the same unit. While it holds (from `valid_from` to `valid_to`, both inclusive, and not
+    revoked) `dossiers.rules.roles_at` gives the deputy the role there; every event the deputy writes
+    names the leader (`DossierEvent.on_behalf_of`); decisions print the capacity (KT. / TUQ.)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("đơn vị"))
+    role = models.CharField(_("vai trò được ủy quyền"), max_length=20, choices=Role.choices)
+    kind = models.CharField(_("hình thức"), max_length=10, choices=DelegationKind.choices,
+                            default=DelegationKind.ACTING)
+    delegator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given",
+                                  verbose_name=_("người ủy quyền"))
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="delegations_received", verbose_name=_("người được ủy quyền"))
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến hết ngày"))
+    basis = models.CharField(_("căn cứ (văn bản ủy quyền)"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("chấm dứt lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("ủy quyền")
+        verbose_name_plural = _("ủy quyền")
+        indexes = [models.Index(fields=["delegate", "valid_to"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_to__gte=models.F("valid_from")),
+                                   name="delegation_dates_ordered"),
+            models.CheckConstraint(condition=~models.Q(delegate=models.F("delegator")),
+                                   name="delegation_not_to_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.delegator} → {self.delegate} · {self.get_role_display()} · {self.unit}"
+
+    def holds_on(self, day) -> bool:
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_to
+
+    @property
+    def prefix(self) -> str:
+        return DELEGATION_PREFIX[self.kind]
 
 
 citizen_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD gồm đúng 12 chữ số."))

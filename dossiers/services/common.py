@@ -5,10 +5,11 @@ import time
 from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 
-from .. import calendar
+from .. import calendar, txn
 from ..errors import Conflict
 from ..models import Dossier, DossierEvent
 from ..policy import Action, require
+from ..rules import last_grant
 from ..text import clean_text
 
 
@@ -52,15 +53,24 @@ def lock_dossier(dossier: Dossier | int, *, seen_status=_FROM_OBJECT) -> Dossier
         seen_status = dossier.status if isinstance(dossier, Dossier) else None
     locked = (Dossier.objects.select_for_update(of=("self",))
               .select_related("campaign", "award_form", "unit").get(pk=pk))
+    txn.remember(("dossier-row-lock", pk))     # the event chain need not lock it again
     if seen_status is not None and locked.status != seen_status:
         raise Conflict.moved_on(pks=[locked.pk], status=locked.get_status_display())
     return locked
 
 
-def record_event(*, dossier, actor, kind, from_status="", to_status="", comment="", data=None):
+def record_event(*, dossier, actor, kind, from_status="", to_status="", comment="", data=None, on_behalf_of=None):
+    """Append an event. Who acted is `actor`; on whose behalf, when a delegation alone let them act
+    (the service's permission check remembered it: `rules.last_grant`), is the leader who delegated."""
+    data = dict(data or {})
+    if on_behalf_of is None:
+        delegation = last_grant(actor)
+        if delegation is not None:
+            on_behalf_of = delegation.delegator
+            data.setdefault("delegation", {"id": delegation.pk, "kind": delegation.kind, "role": delegation.role})
     return DossierEvent.objects.create(
         dossier=dossier, actor=actor, kind=kind, from_status=from_status, to_status=to_status,
-        comment=clean_text(comment), data=data or {},
+        comment=clean_text(comment), data=data, on_behalf_of=on_behalf_of,
     )
 
 

@@ -7,14 +7,30 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from outbox import enqueue
+
 from .. import virus_scan
 from ..errors import InvalidInput, NotPermitted, ServiceUnavailable, StorageFull
 from ..inspection import ACCEPTED_EXTENSIONS, KINDS, clean_filename, inspect, sniff_kind  # noqa: F401
-from ..models import Document, DocumentType, Dossier, EventKind, Nominee, RequirementScope
+from ..models import Document, DocumentType, Dossier, EventKind, Nominee, RequirementScope, SignatureState
 from ..rules import can_view_dossier
 from .common import lock_dossier, record_event, require_unit_editor
 
 log = logging.getLogger("khenthuong.uploads")
+# The pre-check assistant's jobs (precheck/tasks.py), enqueued by name: the domain does not import it.
+PRECHECK_KIND = "precheck.document"         # read one uploaded PDF and check it against its dossier
+PRECHECK_DOSSIER_KIND = "precheck.dossier"  # the dossier changed: check its documents again (no re-reading)
+
+
+def request_precheck(document: Document) -> None:
+    """Queue the pre-check of an uploaded PDF (in the caller's transaction: no upload, no job)."""
+    if document.content_type == "application/pdf" and document.inspected:
+        enqueue(kind=PRECHECK_KIND, payload={"document": document.pk}, dedupe_key=str(document.pk))
+
+
+def request_recheck(dossier: Dossier) -> None:
+    """The dossier's data the documents are checked against changed: check them again."""
+    enqueue(kind=PRECHECK_DOSSIER_KIND, payload={"dossier": dossier.pk}, dedupe_key=str(dossier.pk))
 
 
 def validate_upload(uploaded, name: str | None = None) -> tuple[str, str]:
@@ -53,13 +69,31 @@ def document_upload(*, dossier: Dossier, actor, file, document_type: DocumentTyp
     name = clean_filename(file.name)
     content_type, sha256 = validate_upload(file, name)
     field = Document._meta.get_field("file")
+    signed = content_type == "application/pdf" and _has_signature(file)
     stored = _store(file, field.generate_filename(Document(dossier_id=dossier.pk), name), field)
     try:
         return _record_upload(dossier=dossier, actor=actor, document_type=document_type, nominee=nominee,
-                              stored=stored, name=name, content_type=content_type, size=file.size, sha256=sha256)
+                              stored=stored, name=name, content_type=content_type, size=file.size, sha256=sha256,
+                              signed=signed)
     except BaseException:
         discard_stored(stored)
         raise
+
+
+SIGNATURE_KIND = "dossiers.document_signatures"  # outbox: check a signed upload's signatures
+
+
+def _has_signature(file) -> bool:
+    """A cheap look for a signature dictionary (/ByteRange) in the PDF; the real check runs in the queue."""
+    file.seek(0)
+    tail = b""
+    for chunk in file.chunks():
+        if b"/ByteRange" in tail + chunk:
+            file.seek(0)
+            return True
+        tail = chunk[-16:]
+    file.seek(0)
+    return False
 
 
 def _check_upload_allowed(*, dossier, actor, document_type, nominee):
@@ -111,7 +145,8 @@ def discard_stored(name: str) -> None:
 
 
 @transaction.atomic
-def _record_upload(*, dossier, actor, document_type, nominee, stored, name, content_type, size, sha256):
+def _record_upload(*, dossier, actor, document_type, nominee, stored, name, content_type, size, sha256,
+                   signed=False):
     dossier = lock_dossier(dossier, seen_status=None)
     nominee = _check_upload_allowed(dossier=dossier, actor=actor, document_type=document_type, nominee=nominee)
     previous = (Document.objects.select_for_update()
@@ -123,7 +158,10 @@ def _record_upload(*, dossier, actor, document_type, nominee, stored, name, cont
     document = Document.objects.create(
         dossier=dossier, nominee=nominee, document_type=document_type, file=stored, original_name=name,
         content_type=content_type, size=size, sha256=sha256, version=version, uploaded_by=actor,
-        inspected=True)
+        inspected=True, signature_state=SignatureState.PENDING if signed else "")
+    if signed:
+        enqueue(kind=SIGNATURE_KIND, payload={"document": document.pk}, dedupe_key=str(document.pk))
+    request_precheck(document)
     record_event(dossier=dossier, actor=actor, kind=EventKind.UPLOAD,
                  comment=f"{document_type.name}" + (f" — {nominee.name}" if nominee else ""),
                  data={"document": document.pk, "version": version, "sha256": sha256, "size": size,
@@ -150,3 +188,24 @@ def store_checked_upload(file, *, dossier: Dossier) -> dict:
     field = Document._meta.get_field("file")
     path = _store(file, field.generate_filename(Document(dossier_id=dossier.pk), name), field)
     return {"path": path, "name": name, "content_type": content_type, "size": file.size, "sha256": sha256}
+
+
+def document_signatures_check(*, document_id: int) -> Document | None:
+    """Check the signatures of a signed upload (the outbox handler): who signed, when, intact, covering
+    the document, trusted, valid then. Idempotent; a document gone meanwhile is skipped."""
+    from ..signatures import UnreadablePdf, check_pdf_signatures
+
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return None
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        reports = check_pdf_signatures(data)
+    except UnreadablePdf:
+        Document.objects.filter(pk=document.pk).update(signature_state=SignatureState.UNREADABLE, signatures=[])
+    else:
+        Document.objects.filter(pk=document.pk).update(signature_state=SignatureState.CHECKED,
+                                                       signatures=[r.as_dict() for r in reports])
+    document.refresh_from_db()
+    return document

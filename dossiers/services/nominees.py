@@ -12,6 +12,8 @@ from ..models import (
 from ..policy import Action
 from ..text import clean_line, clean_text, date_in_range
 from .common import lock_dossier, record_event, require_unit_editor
+from .documents import request_recheck
+from .hooks import run_nominee_checks
 
 
 def same_name(a: str, b: str) -> bool:
@@ -63,11 +65,12 @@ def nominee_add(*, dossier: Dossier, actor, kind: str, unit: Unit | None = None,
                 workplace=workplace, achievement=achievement)
     except IntegrityError:
         raise InvalidInput(_("Đối tượng này đã có trong hồ sơ.")) from None
-    from criteria.services import nominee_checks  # duplicates, discipline; warnings on nominee.award_warnings
-
-    nominee_checks(dossier=dossier, nominee=nominee, actor=actor)
+    # Checks registered by other apps (criteria: duplicates, discipline, registration; warnings on
+    # nominee.award_warnings), in this transaction: one that raises rolls the addition back.
+    run_nominee_checks(dossier=dossier, nominee=nominee, actor=actor)
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Thêm %(name)s") %
                  {"name": nominee.name}, data={"nominee": nominee.pk, "action": "add"})
+    request_recheck(dossier)
     return nominee
 
 
@@ -79,6 +82,7 @@ def nominee_remove(*, nominee: Nominee, actor) -> None:
     Nominee.objects.filter(pk=nominee.pk, dossier=dossier).delete()
     record_event(dossier=dossier, actor=actor, kind=EventKind.NOMINEE, comment=_("Bỏ %(name)s") % {"name": name},
                  data={"nominee": nominee.pk, "action": "remove"})
+    request_recheck(dossier)
 
 
 @transaction.atomic
@@ -107,4 +111,5 @@ def council_record(*, dossier: Dossier, actor, held_on: dt.date, members_total: 
     record_event(dossier=dossier, actor=actor, kind=EventKind.COUNCIL, comment=_("Ghi kết quả họp xét"),
                  data={"held_on": held_on.isoformat(), "members_total": members_total,
                        "members_present": members_present, "votes": {str(k): v for k, v in votes.items()}})
+    request_recheck(dossier)
     return meeting

@@ -188,3 +188,33 @@ def test_the_demos_decided_awards_round_trip(cert_pem, settings):
     awarded = sum(Decision.objects.get(number=n).certificates.count() for n in decisions)
     assert sum(len(m["message"]["Body"]) for m in receiver.messages) == awarded
     assert ExportDelivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == len(decisions)
+
+
+def test_a_revoked_decision_is_pushed_again_marked_revoked(world, decision, cert_pem):
+    from certificates.services import decision_revoke
+
+    with Receiver(cert_pem) as receiver:
+        ExportEndpoint.objects.create(name="CSDL cán bộ, công chức, viên chức", url=receiver.url)
+        dispatch(kinds=KINDS, sweepers=False)
+        assert len(receiver.messages) == 1
+        decision_revoke(decision=decision, actor=world.chris, reason="Hồ sơ kê khai thành tích không trung thực")
+        # the revocation's transaction queued its own export message through the outbox
+        assert OutboxMessage.objects.filter(kind=DECISION_KIND,
+                                            payload={"decision": decision.pk, "action": "revoke"}).count() == 1
+        dispatch(kinds=KINDS, sweepers=False)
+        dispatch(kinds=KINDS, sweepers=False)          # delivered once: a second pass sends nothing
+    assert len(receiver.messages) == 2
+    issued, revoked = (m["message"] for m in receiver.messages)
+    assert receiver.messages[1]["valid"]
+    assert issued["Header"]["Tran_Code"] == "KT_QDKT" and revoked["Header"]["Tran_Code"] == "KT_QDKT_THUHOI"
+    assert revoked["Header"]["Msg_ID"] != issued["Header"]["Msg_ID"]
+    assert [r["TenTapThe"] if "TenTapThe" in r else r["TenCanBo"] for r in revoked["Body"]] == \
+        ["Sở Tư pháp", "Nguyễn Thị Lan"]
+    for record in revoked["Body"]:
+        assert record["TrangThai"] == "THU_HOI" and record["SoQuyetDinh"] == "321/QĐ-UBND"
+        assert record["LyDoThuHoi"] == "Hồ sơ kê khai thành tích không trung thực" and record["NgayThuHoi"]
+    assert all("TrangThai" not in r for r in issued["Body"])
+    deliveries = {d.action: d for d in ExportDelivery.objects.filter(decision=decision)}
+    assert set(deliveries) == {"issue", "revoke"}
+    assert all(d.status == DeliveryStatus.DELIVERED for d in deliveries.values())
+    assert str(deliveries["revoke"].msg_id) == revoked["Header"]["Msg_ID"]

@@ -172,9 +172,9 @@ def test_the_unit_prints_its_receipt_with_the_appointment_date(world, in_window,
                                       actor=world.alice)
     add_nominees(dossier, world.alice, collectives=[world.unit])
     client = client_for(world.alice)
-    assert client.get(reverse("dossiers:receipt", args=[dossier.pk])).status_code == 404   # not submitted
+    assert client.get(reverse("workflows:receipt", args=[dossier.pk])).status_code == 404   # not submitted
     dossier = walk(dossier, actors(world), until=DossierStatus.SUBMITTED)
-    response = client.get(reverse("dossiers:receipt", args=[dossier.pk]))
+    response = client.get(reverse("workflows:receipt", args=[dossier.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and "Sở Thông tin và Truyền thông" in text

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('dossiers', '0006_step_kinds_position_consultation_posting'),
+        ('dossiers', '0008_step_kinds_position_consultation_posting'),
         ('viewflow', '0015_task_scheduled'),
         ('workflows', '0004_notification_decision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dossiers import selectors as dossier_selectors
-from dossiers.errors import DossierError
+from dossiers.errors import DossierError, InvalidInput, NotPermitted
 from dossiers.models import PostingObjection, PublicPosting, Unit
 from dossiers.services.documents import receiving_failed
 from dossiers.views import check_seen_status, dossier_url, error_overrides, render_dossier
@@ -24,9 +24,14 @@ from ._common import _int
 def consultation_answer(request, pk):
     """A consulted agency's opinion: agree, or disagree with reasons; a signed letter may be attached."""
     dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
-    agency = get_object_or_404(Unit, pk=_int(request.POST.get("agency")))
+    agency = Unit.objects.filter(pk=_int(request.POST.get("agency"))).first()
     verdict, reasons = request.POST.get("verdict", ""), request.POST.get("reasons", "")
     try:
+        if agency is None:  # the form names it; a hand-made request for one's only agency means that one
+            mine = dossier_selectors.answerable_agencies(request.user, dossier)
+            if len(mine) != 1:
+                raise (InvalidInput(_("Hãy chọn cơ quan trả lời.")) if mine else NotPermitted())
+            agency = mine[0]
         check_seen_status(request, dossier)
         try:
             attachment = request.FILES.get("attachment")
@@ -36,7 +41,7 @@ def consultation_answer(request, pk):
                                          reasons=reasons, attachment=attachment)
     except DossierError as exc:
         return render_dossier(request, dossier, status=exc.status_code, consult_posted={
-            "agency": agency.pk, "verdict": verdict, "reasons": reasons}, **error_overrides(exc))
+            "agency": agency.pk if agency else None, "verdict": verdict, "reasons": reasons}, **error_overrides(exc))
     messages.success(request, _("Đã gửi ý kiến hiệp y của %(unit)s.") % {"unit": agency.name})
     return redirect(dossier_url(dossier, "consultation"))
 

@@ -19,6 +19,7 @@ from dossiers.setup import levels, provincial_campaign
 from workflows import services
 from workflows.walk import Actors, add_nominees
 from workflows.walk import walk as walk_with
+from workflows.reorganisation import apply_2025
 
 
 DEMO_REPORT = {
@@ -71,8 +72,8 @@ def walk(dossier, actors, until=DossierStatus.DECIDED):
 PASSWORD = "khenthuong2023"
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 RULEBOOKS = settings.BASE_DIR / "rulebooks"  # the demo's campaigns are loaded from their rulebook files
-LEGAL_BASIS = (
-    "Luật Thi đua, khen thưởng ngày 15/6/2022; Nghị định số 98/2023/NĐ-CP; Nghị định số 45/2020/NĐ-CP "
+LEGAL_BASIS = (  # the commendation law and decree come from the campaign's legal regime (regimes/*.yaml)
+    "Nghị định số 45/2020/NĐ-CP "
     "ngày 08/4/2020 của Chính phủ về thực hiện thủ tục hành chính trên môi trường điện tử; Nghị quyết số "
     "49-NQ/TU ngày 28/9/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Lạng Sơn."
 )
@@ -153,6 +154,8 @@ class Command(BaseCommand):
         stt = Unit.objects.create(name="Sở Thông tin và Truyền thông", short_name="Sở TT&TT", level=lv["tinh"],
                                   parent=province)
         snv = Unit.objects.create(name="Sở Nội vụ", level=lv["tinh"], parent=province)
+        khcn = Unit.objects.create(name="Sở Khoa học và Công nghệ", short_name="Sở KH&CN", level=lv["tinh"],
+                                   parent=province)
         units = {}
         for slug, name in PROVINCE_UNITS:
             units[slug] = Unit.objects.create(name=name, level=lv["tinh"], parent=province)
@@ -184,6 +187,9 @@ class Command(BaseCommand):
             head_name = "giamdoc_tuphap" if slug == "tuphap" else f"lanhdao_{slug}"
             heads[slug] = self.user(head_name, unit, Role.UNIT_HEAD, name=HEAD_NAMES[i % len(HEAD_NAMES)],
                                     title="Giám đốc" if unit.level.code == "tinh" else "Chủ tịch")
+
+        # A deputy who can be given the director's role (ủy quyền, /uy-quyen/).
+        self.user("phogiamdoc_tuphap", units["tuphap"], Role.UNIT_OFFICER, name="Vy Văn Hòa", title="Phó Giám đốc")
 
         def actors(slug):
             return Actors(officer=officers[slug], head=heads[slug], appraiser=appraiser,
@@ -246,10 +252,14 @@ class Command(BaseCommand):
             services.decision_sign(dossiers=to_decide, actor=chairman, outcomes=outcomes,
                                    number="2345/QĐ-UBND", signed_on=dt.date(2023, 12, 20))
 
+        # 2025: Sở TT&TT into Sở KH&CN, no district level (workflows/reorganisation.py); 2023 keeps its units.
+        units = apply_2025(units=units, province=province, levels=lv, actor=admin, departments={
+            "tttt": stt, "khcn": khcn, "khdt": units["khdt"], "taichinh": units["taichinh"]})
+
         # 2. A campaign whose window is open today: a new user can walk the path now.
         today = timezone.localdate()
         live = provincial_campaign(
-            province=province, appraising=stt, home_affairs=snv, plan_number="45/KH-UBND",
+            province=province, appraising=khcn, home_affairs=snv, plan_number="45/KH-UBND",
             title="Thi đua đẩy mạnh chuyển đổi số, cung cấp dịch vụ công trực tuyến toàn trình năm "
                   f"{today.year}", period=(today - dt.timedelta(days=120), today - dt.timedelta(days=5)),
             window=(today - dt.timedelta(days=3), today + dt.timedelta(days=14)),
@@ -259,6 +269,14 @@ class Command(BaseCommand):
         walk(new_dossier(live, live_form, "tplangson"), actors("tplangson"), until=DossierStatus.AWAITING_DECISION)
         walk(new_dossier(live, live_form, "huulung"), actors("huulung"), until=DossierStatus.APPRAISED)
         walk(new_dossier(live, live_form, "yte", person=False), actors("yte"), until=DossierStatus.PROPOSAL_READY)
+        # A 2026 decision under the regime the campaign pinned (Nghị định 152/2025/NĐ-CP), with its prize money.
+        awarded = new_dossier(live, live_form, "tuphap", person=False)
+        add_nominees(awarded, officers["tuphap"], individuals=[
+            {"full_name": "Vũ Thị Minh Thư", "citizen_id": "020194007788",
+             "position": "Trưởng phòng Hành chính tư pháp", "workplace": units["tuphap"].name}])
+        awarded = walk(awarded, actors("tuphap"), until=DossierStatus.AWAITING_DECISION)
+        services.decision_sign(dossiers=[awarded], actor=chairman, number="2468/QĐ-UBND", signed_on=today,
+                               outcomes={n.pk: True for n in awarded.nominees.all()})
 
         # 3. Seed 004: the centre's own campaign, Giấy khen of its director (proposal → council → decision).
         centre = units["ttpvhcc"]
@@ -296,8 +314,8 @@ class Command(BaseCommand):
         rows = [
             ("canbo_tuphap", "Cán bộ thi đua, Sở Tư pháp (lập hồ sơ)"),
             ("giamdoc_tuphap", "Giám đốc Sở Tư pháp (ký, gửi hồ sơ)"),
-            ("canbo_caoloc", "Cán bộ thi đua, UBND huyện Cao Lộc"),
-            ("thamdinh_tttt", "Chuyên viên thẩm định, Sở TT&TT"),
+            ("canbo_caoloc", "Cán bộ thi đua, UBND xã Cao Lộc (đến 30/6/2025: UBND huyện Cao Lộc)"),
+            ("thamdinh_tttt", "Chuyên viên thẩm định, Sở KH&CN (đến 28/2/2025: Sở TT&TT)"),
             ("chuyenvien_noivu", "Chuyên viên Ban TĐKT, Sở Nội vụ"),
             ("phochutich", "Phó Chủ tịch UBND tỉnh (ký KT. Chủ tịch)"),
             ("giamdoc_ttpvhcc", "Giám đốc Trung tâm PVHCC (Giấy khen)"),

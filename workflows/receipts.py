@@ -1,14 +1,15 @@
 """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu số 01, Thông tư 01/2018/TT-VPCP hướng dẫn Nghị
 định 61/2018/NĐ-CP về cơ chế một cửa): printed for the unit once its dossier is submitted, with the
-date the result is due (the working days of every step after submission on the dossier's path)."""
+date the result is due (the working days of every step after submission on the dossier's path).
+Printing lives outside the domain: dossiers imports neither criteria (the PDF renderer) nor workflows."""
 
 from django.utils import timezone
 
-from . import calendar
 from criteria.documents import head_of, render_pdf, signer_name, vn_date
-from .errors import InvalidState
-from .models import DossierEvent, RequirementScope, Unit, kind_of
-from .text import in_official_language
+from dossiers import calendar
+from dossiers.errors import InvalidState
+from dossiers.models import DossierEvent, RequirementScope, Unit, document_type_name, kind_of
+from dossiers.text import in_official_language
 
 
 def appointment(dossier):
@@ -29,7 +30,7 @@ def receipt_context(dossier) -> dict:
     documents = []
     for requirement in dossier.requirements():
         count = len(nominees) if requirement.scope == RequirementScope.NOMINEE else 1
-        documents.append({"name": requirement.document_type.name, "copies": count})
+        documents.append({"name": document_type_name(dossier.campaign, requirement.document_type), "copies": count})
     submitter = (DossierEvent.objects.filter(dossier=dossier, data__step="submission").select_related("actor")
                  .order_by("created_at").first())
     return {

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0005_event_hash_chain'),
+        ('dossiers', '0007_structure_delegation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
