@@ -145,7 +145,11 @@ def build_lines(nominee: Nominee, criteria: list[Criterion], metric_import: Metr
     for criterion in criteria:
         line = EvaluationLine(criterion=criterion, criterion_name=criterion.name[:300], is_hard=criterion.is_hard,
                               is_judged=criterion.is_judged, comparison=criterion.comparison)
-        if criterion.is_judged:
+        if criterion.is_registration:
+            from .registrations import registration_check
+
+            line.passed, line.source, line.note = registration_check(nominee)
+        elif criterion.is_judged:
             assessment = (Assessment.objects.filter(nominee=nominee, criterion=criterion)
                           .select_related("actor").order_by("-created_at", "-pk").first())
             if assessment is None:

@@ -126,8 +126,8 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
         step = Step(step)
         rule = self.step_rules().get(step)
         kind = STEP_KINDS[step]
-        acting_unit_id = (rule.acting_unit_id if rule and rule.acting_unit_id
-                          else _ACTING_UNIT[kind.acting_unit](self))
+        source = rule.acting_unit_source if rule and rule.acting_unit_source else kind.acting_unit
+        acting_unit_id = rule.acting_unit_id if rule and rule.acting_unit_id else _ACTING_UNIT[source](self)
         return ConfiguredStep(step=step, kind=kind, lead_days=rule.lead_days if rule else 5,
                               acting_unit_id=acting_unit_id, role=(rule.role if rule and rule.role else kind.role))
 
