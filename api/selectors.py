@@ -8,6 +8,7 @@ from dossiers.models import (
     STEP_KINDS, ActingUnitSource, Dossier, DossierEvent, Membership, Person, Role, StepRule,
 )
 from dossiers.rules import is_admin, statuses_from
+from dossiers.selectors import consulted_q
 
 # Who sees a person's whole award history (they check "one achievement, one award" across the province).
 HISTORY_ROLES = {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN, Role.ADMIN}
@@ -52,6 +53,8 @@ def visible_dossiers(user):
         has_reached = Q(status__in=reached) | Exists(
             DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached))
         q |= Q(submitted_at__isnull=False) & (by_rule | by_default) & has_reached
+    q |= consulted_q(list(Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True)
+                          .values_list("unit_id", "role")))
     return base.filter(q)
 
 

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    AwardForm, CalendarDay, Campaign, CampaignTarget, CouncilMeeting, Document, DocumentRequirement, DocumentType,
-    Delegation, Dossier, DossierEvent, Membership, Nominee, Person, ReturnRequest, ServiceRating, StepRule, Unit,
-    UnitLevel,
+    AwardForm, CalendarDay, Campaign, CampaignTarget, ConsultedAgency, CouncilMeeting, Document, DocumentRequirement,
+    DocumentType, Delegation, Dossier, DossierEvent, Membership, Nominee, Person, ReturnRequest, ServiceRating,
+    StepRule, Unit, UnitLevel,
 )
 from .services import calendar_day_remove, calendar_day_set, delegation_create, delegation_revoke
 
@@ -118,6 +118,18 @@ class DocumentRequirementInline(FrozenRulebookMixin, admin.TabularInline):
 class AwardFormAdmin(FrozenRulebookMixin, admin.ModelAdmin):
     list_display = ["name", "campaign", "deciding_unit"]
     inlines = [StepRuleInline, DocumentRequirementInline]
+
+
+@admin.register(ConsultedAgency)
+class ConsultedAgencyAdmin(FrozenRulebookMixin, admin.ModelAdmin):
+    """The agencies consulted at a consultation step (hiệp y), each with its own time to answer."""
+
+    list_display = ["unit", "step_rule", "lead_days"]
+    list_filter = ["step_rule__award_form__campaign"]
+    autocomplete_fields = ["unit"]
+
+    def _campaign_of(self, obj):
+        return obj.step_rule.award_form.campaign if obj is not None else None
 
 
 @admin.register(DocumentType)

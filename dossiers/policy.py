@@ -142,8 +142,9 @@ def _not_now(dossier: Dossier) -> str:
 
 def may_open_review(user, dossier: Dossier) -> bool:
     """The review page (documents side by side; approve, return, rule out): the actor of a review
-    step in progress, or the signer at the decision step (who may return from there)."""
-    return may(user, dossier, Action.REVIEW) or may(user, dossier, Action.DECIDE)
+    step in progress, the signer at the decision step (who may return from there), or the office at
+    a posting step (which returns or rules out a dossier when it upholds an objection)."""
+    return may(user, dossier, Action.REVIEW) or may(user, dossier, Action.DECIDE) or may(user, dossier, Action.RETURN)
 
 
 def may_open_dossier(user, unit) -> bool:

@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import (
-    STEP_KINDS, ActingUnitSource, AwardForm, Campaign, CampaignTarget, DocumentRequirement, DocumentType, RequirementScope, Role,
-    Step, StepRule, Unit, UnitLevel,
+    STEP_KINDS, ActingUnitSource, AwardForm, Campaign, CampaignTarget, ConsultedAgency, DocumentRequirement, DocumentType,
+    RequirementScope, Role, Step, StepRule, Unit, UnitLevel, canonical_rank,
 )
 
 
@@ -104,9 +104,19 @@ class _Form:
     deciding_unit: Unit
     signer_office: str
     revision_lead_days: int
-    steps: list  # (Step, lead_days, acting Unit | None, role or "")
+    steps: list  # _PathStep, in the file's order (their position on the path)
     requirements: list  # (Step, document type code, scope)
     own_unit_steps: list = dataclasses.field(default_factory=list)  # steps done at the proposing unit (`own`)
+
+
+@dataclasses.dataclass
+class _PathStep:
+    step: Step
+    lead_days: int
+    acting_unit: Unit | None
+    role: str
+    silence_means_agreement: bool = False
+    consulted: list = dataclasses.field(default_factory=list)  # (Unit, lead days or None)
 
 
 @dataclasses.dataclass
@@ -260,9 +270,7 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
                  signer_office=check.field(item, "signer_office", str, default=""),
                  revision_lead_days=check.field(item, "revision_lead_days", int, required=False, default=5),
                  steps=[], requirements=[])
-    order = list(Step)
-    previous = -1
-    seen = set()
+    seen = []
     for entry in check.field(item, "path", list, default=[]):
         value = check.field(entry, "step", str)
         if not value:
@@ -276,12 +284,18 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
         if step in seen:
             check.add(check.line_of(entry, "step"), _("bước “%(step)s” bị lặp.") % {"step": value})
             continue
-        if order.index(step) < previous:
+        kind = STEP_KINDS[step]
+        if kind.is_unit_work and any(not STEP_KINDS[s].is_unit_work or canonical_rank(s) > canonical_rank(step)
+                                     for s in seen):
             check.add(check.line_of(entry, "step"),
-                      _("bước “%(step)s” đứng sai thứ tự (thứ tự: %(steps)s).")
-                      % {"step": value, "steps": " → ".join(Step.values)})
-        previous = max(previous, order.index(step))
-        seen.add(step)
+                      _("bước “%(step)s” đứng sai thứ tự: các bước của đơn vị đi theo thứ tự %(steps)s và trước "
+                        "các bước sau khi gửi hồ sơ.")
+                      % {"step": value, "steps": " → ".join(s.value for s in Step if STEP_KINDS[s].is_unit_work)})
+        elif seen and STEP_KINDS[seen[-1]].concludes:
+            check.add(check.line_of(entry, "step"),
+                      _("bước “%(step)s” đứng sau bước kết thúc “%(last)s”: bước kết thúc phải là bước cuối.")
+                      % {"step": value, "last": seen[-1].value})
+        seen.append(step)
         lead_days = check.field(entry, "lead_days", int, default=5)
         if lead_days is not None and not 1 <= lead_days <= 90:
             check.add(check.line_of(entry, "lead_days"), _("thời hạn phải từ 1 đến 90 ngày làm việc."))
@@ -291,7 +305,15 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
         if role and role not in Role.values:
             check.add(check.line_of(entry, "role"), _("vai trò “%(role)s” không có; các vai trò: %(roles)s.")
                       % {"role": role, "roles": ", ".join(Role.values)})
-        form.steps.append((step, lead_days, acting, role))
+        path_step = _PathStep(step=step, lead_days=lead_days, acting_unit=acting, role=role)
+        if kind.is_consultation:
+            _consultation(check, entry, units, path_step)
+        else:
+            for key in ("consulted", "silence_means_agreement"):
+                if isinstance(entry, dict) and key in entry:
+                    check.add(check.line_of(entry, key),
+                              _("“%(key)s” chỉ dùng ở bước hiệp y (consultation).") % {"key": key})
+        form.steps.append(path_step)
         if own:
             form.own_unit_steps.append(step)
         for document in check.field(entry, "documents", list, required=False, default=[]):
@@ -305,11 +327,45 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
                           _("“per” là “dossier” (một bản cho hồ sơ) hoặc “nominee” (mỗi đối tượng một bản)."))
             if code:
                 form.requirements.append((step, code, scope))
+    concluding = [s for s in seen if STEP_KINDS[s].concludes]
+    if len(concluding) > 1:
+        check.add(check.line_of(item, "path"),
+                  _("hình thức “%(form)s” có nhiều bước kết thúc (%(steps)s): chỉ được một.")
+                  % {"form": form.code, "steps": ", ".join(s.value for s in concluding)})
     for step, kind in STEP_KINDS.items():
-        if kind.always_on_path and step not in seen:
+        if kind.always_on_path and step not in seen and not (kind.concludes and concluding):
             check.add(check.line_of(item, "path"),
                       _("hình thức “%(form)s” thiếu bước bắt buộc “%(step)s”.") % {"form": form.code, "step": step.value})
     return form
+
+
+def _consultation(check: _Check, entry, units: _Units, path_step: _PathStep) -> None:
+    """A consultation step: the agencies consulted (each by its unit name, optionally with its own
+    lead days) and whether silence after the deadline counts as agreement."""
+    silence = entry.get("silence_means_agreement", False) if isinstance(entry, dict) else False
+    if not isinstance(silence, bool):
+        check.add(check.line_of(entry, "silence_means_agreement"),
+                  _("“silence_means_agreement” là true hoặc false."))
+        silence = False
+    path_step.silence_means_agreement = silence
+    agencies = check.field(entry, "consulted", list, default=[])
+    if not agencies and isinstance(entry, dict) and "consulted" in entry:
+        check.add(check.line_of(entry, "consulted"), _("bước hiệp y cần ít nhất một cơ quan được hỏi ý kiến."))
+    names = set()
+    for agency in agencies:
+        if isinstance(agency, str):
+            agency = _Map(unit=agency)
+            agency.line, agency.key_lines = check.line_of(entry, "consulted"), {}
+        unit = units.get(agency, "unit")
+        lead_days = check.field(agency, "lead_days", int, required=False, default=None)
+        if lead_days is not None and not 1 <= lead_days <= 90:
+            check.add(check.line_of(agency, "lead_days"), _("thời hạn phải từ 1 đến 90 ngày làm việc."))
+        if unit is not None:
+            if unit.pk in names:
+                check.add(check.line_of(agency, "unit"), _("cơ quan “%(name)s” bị lặp.") % {"name": unit.name})
+                continue
+            names.add(unit.pk)
+            path_step.consulted.append((unit, lead_days))
 
 
 @transaction.atomic
@@ -331,10 +387,13 @@ def load(rulebook: Rulebook) -> Campaign:
         award_form = AwardForm.objects.create(
             campaign=campaign, code=form.code, name=form.name, deciding_unit=form.deciding_unit,
             signer_office=form.signer_office, revision_lead_days=form.revision_lead_days)
-        StepRule.objects.bulk_create([StepRule(award_form=award_form, step=step, lead_days=days, acting_unit=acting,
-                                               role=role, acting_unit_source=(ActingUnitSource.DOSSIER_UNIT
-                                                                              if step in form.own_unit_steps else ""))
-                                      for step, days, acting, role in form.steps])
+        for position, entry in enumerate(form.steps, start=1):
+            rule = StepRule.objects.create(
+                award_form=award_form, step=entry.step, lead_days=entry.lead_days, acting_unit=entry.acting_unit,
+                role=entry.role, position=position, silence_means_agreement=entry.silence_means_agreement,
+                acting_unit_source=ActingUnitSource.DOSSIER_UNIT if entry.step in form.own_unit_steps else "")
+            ConsultedAgency.objects.bulk_create([ConsultedAgency(step_rule=rule, unit=unit, lead_days=days)
+                                                 for unit, days in entry.consulted])
         DocumentRequirement.objects.bulk_create([
             DocumentRequirement(award_form=award_form, step=step, document_type=types[code], scope=scope)
             for step, code, scope in form.requirements])

@@ -210,15 +210,17 @@ def is_unit_member(user, dossier):
 
 
 def statuses_from(step: Step) -> list[str]:
-    """The statuses a dossier has held once it has reached `step`: the step's own and every later one."""
+    """The statuses a dossier has held once it has reached `step`: the step's own and every later one
+    in the kinds' canonical order (for queries over many dossiers; one dossier: `Dossier.statuses_from`,
+    which follows its configured order)."""
     steps = list(Step)
     return [STATUS_AT_STEP[s] for s in steps[steps.index(step):]] + [DossierStatus.DECIDED]
 
 
 def has_reached(dossier: Dossier, step: Step) -> bool:
-    """The dossier is at `step` or has been at it or past it (read from its event log: a dossier
-    returned, withdrawn or rejected after reaching a step has reached it)."""
-    reached = statuses_from(step)
+    """The dossier is at `step` or has been at it or past it on its configured path (read from its
+    event log: a dossier returned, withdrawn or rejected after reaching a step has reached it)."""
+    reached = dossier.statuses_from(step) if step in dossier.path() else statuses_from(step)
     if dossier.status in reached:
         return True
     return DossierEvent.objects.filter(dossier=dossier, to_status__in=reached).exists()
@@ -235,12 +237,27 @@ def is_reviewer(user, dossier):
 
 
 @rules.predicate
+def is_consulted(user, dossier):
+    """A consulted agency's people (the consultation step's role at that agency) see the dossier once
+    it has reached the consultation: they give their opinion on it."""
+    if dossier.submitted_at is None:
+        return False
+    for step in dossier.path():
+        if kind_of(step).is_consultation:
+            config = dossier.step_config(step)
+            if any(config.role in roles_at(user, unit_id) for unit_id, _days in config.consulted) \
+                    and has_reached(dossier, step):
+                return True
+    return False
+
+
+@rules.predicate
 def is_admin(user):
     return bool(user and user.is_authenticated and (user.is_superuser or
                 Membership.objects.filter(user=user, role=Role.ADMIN, is_active=True).exists()))
 
 
-can_view_dossier = is_unit_member | is_reviewer | is_admin
+can_view_dossier = is_unit_member | is_reviewer | is_consulted | is_admin
 rules.add_perm("dossiers.view_dossier", can_view_dossier)
 rules.add_perm("dossiers.edit_dossier", is_unit_member)
 

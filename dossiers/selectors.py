@@ -1,6 +1,8 @@
 """Reads for the dossier pages: what a user may see, each step's checklist, the timeline.
 Nothing here writes; nothing here imports `workflows` (tasks are read through `dossier.tasks`)."""
 
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.status import STATUS
 
 from .models import (
-    STEP_KINDS, ActingUnitSource, Campaign, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
+    STEP_KINDS, ActingUnitSource, Campaign, ConsultedAgency, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
     RequirementScope, ReturnRequest, Role, Step, StepRule, kind_of,
 )
 from .rules import acting_pairs, can_view_dossier, is_admin, statuses_from
@@ -54,7 +56,30 @@ def visible_dossiers(user):
         has_reached = Q(status__in=reached) | Q(Exists(
             DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
         visible |= Q(submitted_at__isnull=False) & on_path & acts_here & has_reached
+    visible |= consulted_q(pairs)
     return Dossier.objects.filter(visible)
+
+
+def consulted_q(pairs) -> Q:
+    """Dossiers that reached a consultation step where one of the user's (unit, role) pairs is a
+    consulted agency with the step's role (`rules.is_consulted`, as a query)."""
+    q = Q(pk__in=[])
+    for step, kind in STEP_KINDS.items():
+        if not kind.is_consultation:
+            continue
+        agencies = ConsultedAgency.objects.filter(step_rule__award_form=OuterRef("award_form"), step_rule__step=step)
+        by_pair = []
+        for unit_id, role in pairs:
+            role_q = Q(step_rule__role=role) | (Q(step_rule__role="") if role == kind.role else Q(pk__in=[]))
+            by_pair.append(Q(unit_id=unit_id) & role_q)
+        if not by_pair:
+            continue
+        by_pair = functools.reduce(operator.or_, by_pair)
+        reached = statuses_from(step)
+        has_reached = Q(status__in=reached) | Q(Exists(
+            DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
+        q |= Q(submitted_at__isnull=False) & Q(Exists(agencies.filter(by_pair))) & has_reached
+    return q
 
 
 def visible_dossier_or_404(user, pk) -> Dossier:
@@ -366,3 +391,61 @@ def known_person_for_unit(unit, citizen_id: str) -> dict | None:
     person = nominee.person
     return {"full_name": person.full_name, "birth_date": person.birth_date.isoformat() if person.birth_date else "",
             "position": nominee.position, "workplace": nominee.workplace}
+
+
+# --- the new kinds' work on the dossier page (issue 12) ------------------------------------------------
+@dataclass
+class AgencyOpinion:
+    """One consulted agency on the dossier page and the review page: its answer, or none yet."""
+
+    agency_id: int
+    agency: str
+    answer: object  # ConsultationAnswer | None
+    due_at: object  # the agency task's due date
+    open: bool  # its task is still open
+
+
+def consultation_outcome(dossier: Dossier) -> list[AgencyOpinion]:
+    """Each consulted agency of the dossier's consultation step, with its answer and its due date."""
+    from .models import ConsultationAnswer, Unit
+
+    steps = [s for s in dossier.path() if kind_of(s).is_consultation]
+    if not steps:
+        return []
+    agencies = [unit_id for unit_id, _days in dossier.step_config(steps[0]).consulted]
+    answers = {a.agency_id: a for a in ConsultationAnswer.objects.filter(dossier=dossier).select_related("answered_by")}
+    tasks = {}
+    for unit_id, due_at, status in (dossier.tasks.filter(step=steps[0]).order_by("created")
+                                    .values_list("unit_id", "due_at", "status")):
+        tasks[unit_id] = (due_at, status in OPEN_TASK_STATUSES)
+    names = dict(Unit.objects.filter(pk__in=agencies).values_list("pk", "name"))
+    return [AgencyOpinion(agency_id=pk, agency=names.get(pk, ""), answer=answers.get(pk),
+                          due_at=tasks.get(pk, (None, False))[0], open=tasks.get(pk, (None, False))[1])
+            for pk in agencies]
+
+
+def answerable_agencies(user, dossier: Dossier) -> list:
+    """The consulted agencies where `user` holds the step's role and whose task is open now."""
+    from .models import Unit
+    from .rules import roles_at
+
+    if dossier.status != DossierStatus.IN_CONSULTATION:
+        return []
+    config = dossier.step_config(dossier.current_step)
+    mine = [unit_id for unit_id, _days in config.consulted if config.role in roles_at(user, unit_id)]
+    if not mine:
+        return []
+    open_ids = set(dossier.tasks.filter(step=dossier.current_step, unit_id__in=mine, status__in=OPEN_TASK_STATUSES)
+                   .values_list("unit_id", flat=True))
+    return list(Unit.objects.filter(pk__in=open_ids).order_by("name"))
+
+
+def current_posting(dossier: Dossier):
+    """The dossier's latest public posting with its objections (None when it never was posted)."""
+    from .models import PublicPosting
+
+    if not any(kind_of(step).is_posting for step in dossier.path()):
+        return None  # no query for the forms without a posting step
+    return (PublicPosting.objects.filter(dossier=dossier).prefetch_related("objections__resolved_by",
+                                                                           "objections__received_by")
+            .order_by("-opened_at", "-pk").first())

@@ -93,6 +93,10 @@ def dossier_context(request, dossier, **overrides) -> dict:
         "documents": selectors.current_documents(dossier),
         "events": _labelled(selectors.timeline(dossier)[:60]),
         "path": _path_states(dossier),
+        "consultation": selectors.consultation_outcome(dossier),
+        "answering": selectors.answerable_agencies(request.user, dossier),
+        "posting": selectors.current_posting(dossier),
+        "may_handle_posting": _may_handle_posting(request.user, dossier),
         "nominee_form": NomineeForm(units=selectors.unit_choices_for_collective(dossier)),
         "council_form": _council_form(dossier, nominees),
         "council_recorded": getattr(dossier, "council_meeting", None) is not None,
@@ -142,11 +146,22 @@ def _council_form(dossier, nominees, data=None):
 
 
 def _path_states(dossier):
-    path = dossier.path()
+    """The configured path in its configured order, each step with its kind's work and its state."""
+    path = dossier.configured_path()
+    steps = [config.step for config in path]
     current = dossier.resumes_at
-    index = path.index(current) if current in path else (len(path) if dossier.is_decided else -1)
-    return [{"step": step, "state": "done" if i < index else ("current" if i == index else "todo")}
-            for i, step in enumerate(path)]
+    index = steps.index(current) if current in steps else (len(steps) if dossier.is_decided else -1)
+    return [{"step": config.step, "work": config.work_label,
+             "state": "done" if i < index else ("current" if i == index else "todo")}
+            for i, config in enumerate(path)]
+
+
+def _may_handle_posting(user, dossier) -> bool:
+    """The posting step's role at its acting unit, while the dossier is posted (objections)."""
+    from .models import Step
+    from .rules import can_act
+
+    return dossier.status == DossierStatus.POSTED and can_act(user, dossier, Step.POSTING)
 
 
 def render_dossier(request, dossier, *, status=200, **overrides):

@@ -161,9 +161,16 @@ def make_token(folder: Path) -> Token:
     return token
 
 
+_made: list[Token] = []
+
+
 @pytest.fixture(scope="session")
 def softhsm(tmp_path_factory) -> Token:
-    return make_token(tmp_path_factory.mktemp("softhsm"))
+    """One token per process, whichever test module imports this fixture first (SoftHSM reads its
+    configuration once per process: a second token directory would never be seen)."""
+    if not _made:
+        _made.append(make_token(tmp_path_factory.mktemp("softhsm")))
+    return _made[0]
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ class StepActivation(ViewActivation):
         now = timezone.now()
         working = calendar.current()
         task.step, task.unit_id, task.role, task.due_at = flow_task.assignment(
-            dossier, due_at=prev_activation.next_due_at, working=working, now=now)
+            dossier, due_at=prev_activation.next_due_at, working=working, now=now, data=task.data)
         if task.due_at is not None:
             # What the due date counts (working days after the local day of `now`), so a calendar
             # change or `manage.py deadlines_repair` can count it again on another calendar.
@@ -56,14 +56,22 @@ class StepActivation(ViewActivation):
             task.data = {**task.data, "working_days": days, "counted_from": now.isoformat()}
         task.save()
         task.previous.add(prev_activation.task)
+        flow_task.on_created(task, dossier)
         return cls(task, dossier=dossier)
 
     @Activation.status.transition(source=STATUS.DONE)
     def create_next(self):
-        """Route straight to the task for the status the dossier now has (no gateway task rows:
-        the routing table is the flow's `route_for_status`)."""
+        """Route straight to the task(s) for the status the dossier now has (no gateway task rows:
+        the routing table is the flow's `route_for_status`). A parallel step's task that completes
+        while its step is still in progress (one agency answered, others not yet) opens nothing:
+        its sibling tasks are still open, and the last one routes on."""
         node = self.flow_class.instance.route_for_status(self.dossier.status)
-        yield node._create(self, self.task.token)
+        if node is self.flow_task and getattr(node, "parallel", False):
+            return
+        if isinstance(node, StepTask):
+            yield from node.create_tasks(self, self.task.token)
+        else:  # the end
+            yield node._create(self, self.task.token)
 
 
 class DossierStartActivation(StartHandleActivation):
@@ -84,17 +92,59 @@ class StepTask(flow.View):
     next node)."""
 
     activation_class = StepActivation
+    parallel = False  # one task for the step; ConsultationTask: one per consulted agency
 
     def __init__(self, step, **kwargs):
         super().__init__(open_dossier_page, **kwargs)
         self.dossier_step = step
 
-    def assignment(self, dossier, *, due_at, working, now) -> tuple:
+    def create_tasks(self, prev_activation, token):
+        """The activations of the task(s) this node opens when the dossier reaches its step."""
+        yield self._create(prev_activation, token)
+
+    def assignment(self, dossier, *, due_at, working, now, data=None) -> tuple:
         """(step, acting unit, role, due date) of this node's task for `dossier`: the configured
         step's; due after its lead days on the `working` calendar unless the service gave a date
         (a resumed step)."""
         config = dossier.step_config(self.dossier_step)
         return (self.dossier_step, config.acting_unit_id, config.role, due_at or working.due_at(now, config.lead_days))
+
+    def on_created(self, task, dossier) -> None:
+        """After the task row is saved, in the same transaction (PostingTask opens the public list)."""
+
+
+class ConsultationTask(StepTask):
+    """Hiệp y: one task per consulted agency (the StepRule's ConsultedAgency rows), opened together,
+    each addressed to the step's role at that agency and due after that agency's lead days. Each
+    answer completes its own task; the answer that settles the step fires the FSM transition, and
+    its task routes on (viewflow's Split/Join is not used: the FSM decides when the step is over)."""
+
+    parallel = True
+
+    def create_tasks(self, prev_activation, token):
+        config = prev_activation.dossier.step_config(self.dossier_step)
+        for unit_id, lead_days in config.consulted:
+            yield self._create(prev_activation, token, data={"agency": unit_id, "lead_days": lead_days})
+
+    def assignment(self, dossier, *, due_at, working, now, data=None) -> tuple:
+        config = dossier.step_config(self.dossier_step)
+        data = data or {}
+        return (self.dossier_step, data["agency"], config.role,
+                due_at or working.due_at(now, data.get("lead_days") or config.lead_days))
+
+
+class PostingTask(StepTask):
+    """Công khai: the office's task, due when the public period ends (the step's lead days from now,
+    also after a return: the list is posted again for the whole period); the list goes public when
+    the task is created (workflows.posting)."""
+
+    def assignment(self, dossier, *, due_at, working, now, data=None) -> tuple:
+        return super().assignment(dossier, due_at=None, working=working, now=now, data=data)
+
+    def on_created(self, task, dossier) -> None:
+        from .posting import posting_open
+
+        posting_open(dossier=dossier, closes_at=task.due_at)
 
 
 class RevisionTask(StepTask):
@@ -103,7 +153,7 @@ class RevisionTask(StepTask):
     def __init__(self, **kwargs):
         super().__init__(REVISION, **kwargs)
 
-    def assignment(self, dossier, *, due_at, working, now) -> tuple:
+    def assignment(self, dossier, *, due_at, working, now, data=None) -> tuple:
         return REVISION, dossier.unit_id, Role.UNIT_OFFICER, due_at
 
     def _outgoing(self):
@@ -146,7 +196,12 @@ class DossierFlow(flow.Flow):
     submission = StepTask(Step.SUBMISSION)
     appraisal = StepTask(Step.APPRAISAL)
     home_affairs = StepTask(Step.HOME_AFFAIRS)
+    consultation = ConsultationTask(Step.CONSULTATION)
+    posting = PostingTask(Step.POSTING)
+    province_council = StepTask(Step.PROVINCE_COUNCIL)
     decision = StepTask(Step.DECISION)
+    upward = StepTask(Step.UPWARD)
+    central_decision = StepTask(Step.CENTRAL_DECISION)
     revision = RevisionTask()
     end = flow.End()
 
@@ -154,7 +209,10 @@ class DossierFlow(flow.Flow):
         DossierStatus.DRAFT: "proposal", DossierStatus.PROPOSAL_READY: "council",
         DossierStatus.COUNCIL_REVIEWED: "reports", DossierStatus.REPORTS_COMPLETE: "submission",
         DossierStatus.SUBMITTED: "appraisal", DossierStatus.APPRAISED: "home_affairs",
-        DossierStatus.AWAITING_DECISION: "decision", DossierStatus.RETURNED: "revision",
+        DossierStatus.IN_CONSULTATION: "consultation", DossierStatus.POSTED: "posting",
+        DossierStatus.AT_PROVINCE_COUNCIL: "province_council",
+        DossierStatus.AWAITING_DECISION: "decision", DossierStatus.AWAITING_UPWARD: "upward",
+        DossierStatus.AWAITING_CENTRAL: "central_decision", DossierStatus.RETURNED: "revision",
     }
 
     def route_for_status(self, status):

@@ -45,6 +45,11 @@ class DossierTask(AbstractTask):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["dossier", "status"]),
         ]
+        constraints = [
+            # one open task per step per acting unit (a consultation has one per consulted agency)
+            models.UniqueConstraint(fields=["dossier", "step", "unit"], condition=models.Q(status__in=OPEN_STATUSES),
+                                    name="one_open_task_per_step_and_unit"),
+        ]
 
     @property
     def step_label(self) -> str:
@@ -117,6 +122,7 @@ class NotificationKind(models.TextChoices):
     SUPPLEMENT_REQUEST = "supplement_request", _("Yêu cầu bổ sung hồ sơ")
     SUPPLEMENT_RECEIVED = "supplement_received", _("Hồ sơ đã được bổ sung")
     DECISION = "decision", _("Có quyết định khen thưởng")
+    OBJECTION = "objection", _("Ý kiến phản ánh về danh sách công khai")
 
 
 class Notification(models.Model):

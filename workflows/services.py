@@ -63,6 +63,14 @@ def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str, *, 
         raise Conflict(_("Người khác đang xử lý hồ sơ này. Vui lòng thử lại sau ít phút.")) from None
 
 
+def _cancel_parallel_tasks(dossier: Dossier, task: DossierTask) -> None:
+    """The step ends for all of its parallel tasks (the consulted agencies not yet heard from, when the
+    dossier is withdrawn): they close as cancelled; `task` is completed by the caller."""
+    with DossierFlow.lock(task.process_id):
+        (DossierTask.objects.filter(dossier=dossier, status__in=ACTIVE, flow_task_type="HUMAN")
+         .exclude(pk=task.pk).update(status=STATUS.CANCELED, finished=timezone.now()))
+
+
 def _fire(dossier: Dossier, method, *args, missing=None, **kwargs) -> str:
     """Fire an FSM transition. The FSM checks the state and the transition's conditions; when a
     condition refuses, `missing()` names what is missing (read only on that path)."""
@@ -169,7 +177,7 @@ def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossi
     from criteria.services import require_criteria_met  # hard criteria block unless overridden
 
     require_criteria_met(dossier=dossier, actor=actor)
-    before = _fire(dossier, dossier.transition_for(step))
+    before = _fire(dossier, dossier.transition_for(step), missing=lambda: dossier.step_problems(step))
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=comment, data={"step": step})
     _complete_task(task, dossier, actor, "approved")
@@ -326,6 +334,7 @@ def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
     before = _fire(dossier, dossier.withdraw)
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=reason, data={"step": task.step})
+    _cancel_parallel_tasks(dossier, task)
     _complete_task(task, dossier, actor, "withdrawn")
     return dossier
 

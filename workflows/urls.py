@@ -14,6 +14,11 @@ urlpatterns = [
     path("viec-can-lam/", views.inbox, name="inbox"),
     path("quyet-dinh/", views.decisions, name="decisions"),
     path("thong-ke/", views.dashboard, name="dashboard"),
+    path("ho-so/<int:pk>/hiep-y/", views.consultation_answer, name="consultation_answer"),
+    path("ho-so/<int:pk>/phan-anh/", views.objection_record, name="objection_record"),
+    path("ho-so/<int:pk>/phan-anh/<int:objection_pk>/xu-ly/", views.objection_resolve, name="objection_resolve"),
+    path("cong-khai/", views.public_list, name="public_list"),
+    path("cong-khai/<int:posting_pk>/phan-anh/", views.public_objection, name="public_objection"),
     path("uy-quyen/", views.delegations, name="delegations"),
     path("giao-lai-viec/", views.reassign, name="reassign"),
 ]

@@ -75,7 +75,8 @@ def prepare(dossier: Dossier, actors: Actors, *, until: str = DossierStatus.REPO
 
 def _reviewer(actors: Actors, dossier: Dossier):
     """The demo actor holding the role of the review step in progress."""
-    return {Role.APPRAISER: actors.appraiser, Role.HOME_AFFAIRS: actors.home_affairs}[dossier.current_kind.role]
+    return {Role.APPRAISER: actors.appraiser, Role.HOME_AFFAIRS: actors.home_affairs,
+            Role.CHAIRMAN: actors.chairman}[dossier.current_kind.role]
 
 
 def review_until(dossier: Dossier, actors: Actors, until: str) -> Dossier:

@@ -1,10 +1,10 @@
 from .campaigns import (  # noqa: F401
-    STEP_KINDS, ActingUnitSource, AwardForm, Campaign, CampaignTarget, ConfiguredStep, DocumentRequirement,
+    CANONICAL_ORDER, STEP_KINDS, ActingUnitSource, AwardForm, Campaign, CampaignTarget, ConfiguredStep, DocumentRequirement,
     DocumentType, RequirementScope, Step, StepKind, StepRule, StepWork, kind_of, local_day_end, local_day_start,
-    steps_where, REVISION, step_label,
+    steps_where, REVISION, step_label, canonical_rank, ConsultedAgency,
 )
 from .dossiers import (  # noqa: F401
-    FINAL_STATUSES, NOMINEE_EDITABLE_STATUSES, REPORT_EDITABLE_STATUSES, REVIEW_STATUSES, STATUS_AT_STEP, STEP_AT_STATUS,
+    FINAL_STATUSES, RETURNABLE_STATUSES, NOMINEE_EDITABLE_STATUSES, REPORT_EDITABLE_STATUSES, REVIEW_STATUSES, STATUS_AT_STEP, STEP_AT_STATUS,
     UNIT_EDITABLE_STATUSES, CouncilMeeting, Dossier, DossierStatus, Nominee, NomineeKind, Outcome,
 )
 from .records import (CalendarDay, Document, DossierEvent, EventKind, ReturnRequest, ServiceRating,  # noqa: F401
@@ -14,3 +14,4 @@ from .units import (  # noqa: F401
     citizen_id_problem, units_at,
 )
 from .audit import AuditCheck  # noqa: F401
+from .steps import ConsultationAnswer, ObjectionSource, PostingObjection, PublicPosting, Verdict  # noqa: F401

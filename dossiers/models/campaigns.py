@@ -129,7 +129,8 @@ class AwardForm(models.Model):
 
 
 class Step(models.TextChoices):
-    """Step — bước của quy trình khen thưởng, in path order."""
+    """Step — loại bước của quy trình khen thưởng. The members are kinds of step; their order here is
+    only the canonical order, used where an award form does not order its steps (StepRule.position 0)."""
 
     PROPOSAL = "proposal", _("Lập tờ trình đề nghị")
     COUNCIL = "council", _("Họp xét Hội đồng TĐKT")
@@ -137,7 +138,12 @@ class Step(models.TextChoices):
     SUBMISSION = "submission", _("Thủ trưởng ký, gửi hồ sơ")
     APPRAISAL = "appraisal", _("Thẩm định (đơn vị đầu mối)")
     HOME_AFFAIRS = "home_affairs", _("Thẩm định của Sở Nội vụ")
+    CONSULTATION = "consultation", _("Lấy ý kiến hiệp y")
+    POSTING = "posting", _("Công khai danh sách")
+    PROVINCE_COUNCIL = "province_council", _("Hội đồng TĐKT tỉnh bỏ phiếu")
     DECISION = "decision", _("Quyết định khen thưởng")
+    UPWARD = "upward", _("Chủ tịch ký tờ trình đề nghị cấp trên")
+    CENTRAL_DECISION = "central_decision", _("Chờ quyết định của Trung ương")
 
 
 REVISION = "revision"  # the unit's work after a return: a task, not a Step of the path
@@ -156,6 +162,8 @@ class StepWork(models.TextChoices):
     PREPARE = "prepare", _("Đơn vị chuẩn bị hồ sơ")
     SUBMIT = "submit", _("Thủ trưởng ký, gửi")
     REVIEW = "review", _("Thẩm định")
+    CONSULT = "consult", _("Lấy ý kiến các cơ quan (song song)")
+    POST = "post", _("Công khai, nhận ý kiến phản ánh")
     DECIDE = "decide", _("Quyết định")
 
 
@@ -182,6 +190,7 @@ class StepKind:
     needs_nominees: bool = False  # refused while the dossier proposes nobody
     records_council: bool = False  # the unit's council meeting and votes are recorded here
     judges_criteria: bool = False  # the campaign's criteria are judged (and hard ones enforced) here
+    concludes: bool = False  # the path ends here: its transition leads to "decided"; a path has one
 
     @property
     def is_unit_work(self) -> bool:
@@ -205,9 +214,26 @@ class StepKind:
         return self.work == StepWork.DECIDE
 
     @property
+    def is_consultation(self) -> bool:
+        """One task per consulted agency, in parallel; the step ends when every agency has answered
+        (or, where the form says silence means agreement, when its deadline has passed)."""
+        return self.work == StepWork.CONSULT
+
+    @property
+    def is_posting(self) -> bool:
+        """The list is public for the step's lead days; it ends by itself unless an objection is open."""
+        return self.work == StepWork.POST
+
+    @property
+    def ends_by_itself(self) -> bool:
+        """Nobody approves it: the answers (consultation) or the end of the period (posting) do."""
+        return self.work in (StepWork.CONSULT, StepWork.POST)
+
+    @property
     def may_return(self) -> bool:
-        """The actor may send the dossier back to its unit (or rule it out)."""
-        return self.work in (StepWork.REVIEW, StepWork.DECIDE)
+        """The actor may send the dossier back to its unit (or rule it out). At a posting step the
+        office does so when it upholds an objection."""
+        return self.work in (StepWork.REVIEW, StepWork.DECIDE, StepWork.POST)
 
     @property
     def owes_apology(self) -> bool:
@@ -227,8 +253,22 @@ STEP_KINDS = {
     Step.APPRAISAL: StepKind(Role.APPRAISER, ActingUnitSource.APPRAISING_UNIT, StepWork.REVIEW,
                              judges_criteria=True),
     Step.HOME_AFFAIRS: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW),
-    Step.DECISION: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.DECIDE, always_on_path=True),
+    # the consulting office is the acting unit; each consulted agency answers through its own task,
+    # by the step's role at that agency (ConsultedAgency rows of the StepRule)
+    Step.CONSULTATION: StepKind(Role.UNIT_HEAD, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.CONSULT),
+    Step.POSTING: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.POST),
+    Step.PROVINCE_COUNCIL: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW),
+    Step.DECISION: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.DECIDE, always_on_path=True,
+                            concludes=True),
+    Step.UPWARD: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.REVIEW),
+    Step.CENTRAL_DECISION: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW,
+                                    concludes=True),
 }
+CANONICAL_ORDER = list(Step)
+
+
+def canonical_rank(step) -> int:
+    return CANONICAL_ORDER.index(Step(step))
 
 
 def kind_of(step) -> StepKind:
@@ -252,9 +292,17 @@ class ConfiguredStep:
     acting_unit_id: int | None
     role: str  # the StepRule's role, or the kind's
 
+    position: int = 0
+    silence_means_agreement: bool = False  # consultation: a missing answer after its deadline agrees
+    consulted: tuple = ()  # consultation: ((agency unit id, lead days), …)
+
     @property
     def label(self):
         return self.step.label
+
+    @property
+    def work_label(self):
+        return StepWork(self.kind.work).label
 
 
 class StepRule(models.Model):
@@ -277,14 +325,44 @@ class StepRule(models.Model):
         help_text=_("Khi không ghi đơn vị cụ thể: lấy đơn vị thực hiện từ đâu (ví dụ: đơn vị lập hồ sơ, khi thủ "
                     "trưởng đơn vị quyết định danh hiệu Lao động tiên tiến). Để trống: theo loại bước."),
     )
+    position = models.PositiveSmallIntegerField(
+        _("thứ tự"), default=0,
+        help_text=_("Thứ tự của bước trên đường đi của hồ sơ. 0: theo thứ tự chuẩn của loại bước."),
+    )
+    silence_means_agreement = models.BooleanField(
+        _("quá hạn không trả lời là đồng ý"), default=False,
+        help_text=_("Bước hiệp y: cơ quan không trả lời khi hết hạn được ghi nhận là đồng ý."),
+    )
 
     class Meta:
+        ordering = ["position", "pk"]
         verbose_name = _("bước quy trình")
         verbose_name_plural = _("bước quy trình")
         constraints = [models.UniqueConstraint(fields=["award_form", "step"], name="step_rule_unique")]
 
     def __str__(self):
         return f"{self.get_step_display()} ({self.lead_days} ngày)"
+
+
+class ConsultedAgency(models.Model):
+    """ConsultedAgency — cơ quan được lấy ý kiến hiệp y ở một bước hiệp y (công an, thuế, bảo hiểm
+    xã hội…), với thời hạn trả lời riêng."""
+
+    step_rule = models.ForeignKey(StepRule, on_delete=models.CASCADE, related_name="consulted")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan hiệp y"))
+    lead_days = models.PositiveSmallIntegerField(
+        _("thời hạn trả lời (ngày làm việc)"), null=True, blank=True,
+        help_text=_("Để trống: thời hạn của bước."),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("cơ quan hiệp y")
+        verbose_name_plural = _("cơ quan hiệp y")
+        constraints = [models.UniqueConstraint(fields=["step_rule", "unit"], name="consulted_agency_once")]
+
+    def __str__(self):
+        return str(self.unit)
 
 
 class DocumentType(models.Model):

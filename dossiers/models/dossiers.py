@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from .campaigns import (
-    STEP_KINDS, ActingUnitSource, AwardForm, Campaign, ConfiguredStep, RequirementScope, Step, kind_of,
+    STEP_KINDS, ActingUnitSource, AwardForm, Campaign, ConfiguredStep, RequirementScope, Step, canonical_rank,
+    kind_of,
 )
 from .fsm import SafeRefreshMixin, ThreadSafeFSMField
 from .units import Person, Unit
@@ -24,7 +25,12 @@ class DossierStatus(models.TextChoices):
     REPORTS_COMPLETE = "reports_complete", _("Đủ hồ sơ, chờ thủ trưởng ký gửi")
     SUBMITTED = "submitted", _("Đã gửi, đang thẩm định")
     APPRAISED = "appraised", _("Đã thẩm định, Sở Nội vụ đang kiểm tra")
+    IN_CONSULTATION = "in_consultation", _("Đang lấy ý kiến hiệp y")
+    POSTED = "posted", _("Đang công khai danh sách")
+    AT_PROVINCE_COUNCIL = "at_province_council", _("Chờ Hội đồng TĐKT tỉnh bỏ phiếu")
     AWAITING_DECISION = "awaiting_decision", _("Chờ quyết định khen thưởng")
+    AWAITING_UPWARD = "awaiting_upward", _("Chờ Chủ tịch ký tờ trình đề nghị cấp trên")
+    AWAITING_CENTRAL = "awaiting_central", _("Chờ quyết định của Trung ương")
     DECIDED = "decided", _("Đã quyết định")
     RETURNED = "returned", _("Trả lại để bổ sung")
     WITHDRAWN = "withdrawn", _("Đã rút")
@@ -39,14 +45,22 @@ STATUS_AT_STEP = {
     Step.SUBMISSION: S.REPORTS_COMPLETE,
     Step.APPRAISAL: S.SUBMITTED,
     Step.HOME_AFFAIRS: S.APPRAISED,
+    Step.CONSULTATION: S.IN_CONSULTATION,
+    Step.POSTING: S.POSTED,
+    Step.PROVINCE_COUNCIL: S.AT_PROVINCE_COUNCIL,
     Step.DECISION: S.AWAITING_DECISION,
+    Step.UPWARD: S.AWAITING_UPWARD,
+    Step.CENTRAL_DECISION: S.AWAITING_CENTRAL,
 }
 STEP_AT_STATUS = {status: step for step, status in STATUS_AT_STEP.items()}
 WORKING_STATUSES = list(STATUS_AT_STEP.values())
 UNIT_EDITABLE_STATUSES = [S.DRAFT, S.PROPOSAL_READY, S.COUNCIL_REVIEWED, S.REPORTS_COMPLETE, S.RETURNED]
 NOMINEE_EDITABLE_STATUSES = [S.DRAFT, S.RETURNED]  # who is proposed is fixed once the proposal is done
 REPORT_EDITABLE_STATUSES = [S.DRAFT, S.PROPOSAL_READY, S.COUNCIL_REVIEWED, S.RETURNED]  # reports not yet done
-REVIEW_STATUSES = [S.SUBMITTED, S.APPRAISED, S.AWAITING_DECISION]
+# in the administration's hands (after submission, before the result): withdrawable
+REVIEW_STATUSES = [STATUS_AT_STEP[step] for step, kind in STEP_KINDS.items() if not kind.is_unit_work]
+# where the step's actor may return the dossier to its unit or rule it out; a return resumes here
+RETURNABLE_STATUSES = [STATUS_AT_STEP[step] for step, kind in STEP_KINDS.items() if kind.may_return]
 FINAL_STATUSES = [S.DECIDED, S.WITHDRAWN, S.REJECTED]
 
 
@@ -115,8 +129,21 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
         return self._step_rules
 
     def path(self) -> list[Step]:
-        rules = self.step_rules()
-        return [step for step in Step if step in rules or STEP_KINDS[step].always_on_path]
+        """The award form's steps in its configured order (StepRule.position; 0 keeps a kind's canonical
+        place). A kind that is always on the path but not configured takes its canonical place; a
+        concluding kind (decision) is left out when the form configures another one (central decision)."""
+        if not hasattr(self, "_path"):
+            rules = self.step_rules()
+            path = sorted(rules, key=lambda step: (rules[step].position, canonical_rank(step)))
+            concludes = any(STEP_KINDS[step].concludes for step in path)
+            for step, kind in STEP_KINDS.items():
+                if step in rules or not kind.always_on_path or (kind.concludes and concludes):
+                    continue
+                at = next((i for i, other in enumerate(path) if canonical_rank(other) > canonical_rank(step)),
+                          len(path))
+                path.insert(at, step)
+            self._path = path
+        return self._path
 
     def configured_path(self) -> list[ConfiguredStep]:
         return [self.step_config(step) for step in self.path()]
@@ -128,8 +155,14 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
         kind = STEP_KINDS[step]
         source = rule.acting_unit_source if rule and rule.acting_unit_source else kind.acting_unit
         acting_unit_id = rule.acting_unit_id if rule and rule.acting_unit_id else _ACTING_UNIT[source](self)
+        consulted = ()
+        if rule and kind.is_consultation:
+            consulted = tuple((agency.unit_id, agency.lead_days or rule.lead_days) for agency in rule.consulted.all())
         return ConfiguredStep(step=step, kind=kind, lead_days=rule.lead_days if rule else 5,
-                              acting_unit_id=acting_unit_id, role=(rule.role if rule and rule.role else kind.role))
+                              acting_unit_id=acting_unit_id, role=(rule.role if rule and rule.role else kind.role),
+                              position=rule.position if rule else 0,
+                              silence_means_agreement=bool(rule and rule.silence_means_agreement),
+                              consulted=consulted)
 
     def unit_steps(self) -> list[Step]:
         """The unit's own steps on this dossier's path (all checked again on submission)."""
@@ -139,6 +172,12 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
         path = self.path()
         later = path[path.index(step) + 1:]
         return STATUS_AT_STEP[later[0]] if later else S.DECIDED
+
+    def statuses_from(self, step: Step) -> list[str]:
+        """The statuses this dossier holds once it has reached `step`: the step's own and every later
+        one of its configured path."""
+        path = self.path()
+        return [STATUS_AT_STEP[s] for s in path[path.index(step):]] + [S.DECIDED]
 
     @property
     def current_step(self) -> Step | None:
@@ -230,6 +269,10 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                 for nominee in nominees:
                     if nominee.votes_for is None:
                         problems.append(_g("Chưa ghi số phiếu đồng ý cho %(name)s.") % {"name": nominee.name})
+            if kind.is_consultation:
+                problems += self.consultation_problems(step)
+            if kind.is_posting:
+                problems += self.posting_problems()
             for req in requirements:
                 if req.step != step:
                     continue
@@ -242,6 +285,30 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                             problems.append(_g("Thiếu %(doc)s của %(name)s.")
                                             % {"doc": req.document_type.name, "name": nominee.name})
         return list(dict.fromkeys(problems))
+
+    def consultation_problems(self, step=Step.CONSULTATION) -> list[str]:
+        """Each consulted agency that has not answered (an answer recorded for its silence counts)."""
+        consulted = self.step_config(step).consulted
+        if not consulted:
+            return [_g("Bước hiệp y chưa có cơ quan nào được hỏi ý kiến.")]
+        answered = set(self.consultation_answers.values_list("agency_id", flat=True))
+        missing = [unit_id for unit_id, _days in consulted if unit_id not in answered]
+        names = dict(Unit.objects.filter(pk__in=missing).values_list("pk", "name"))
+        return [_g("Chưa có ý kiến hiệp y của %(unit)s.") % {"unit": names.get(pk, pk)} for pk in missing]
+
+    def posting_problems(self, at=None) -> list[str]:
+        """The list must have been public for the whole period, with no objection left open."""
+        posting = self.postings.filter(closed_at__isnull=True).first()
+        if posting is None:
+            return [_g("Danh sách chưa được công khai.")]
+        problems = []
+        if not posting.period_over(at):
+            problems.append(_g("Chưa hết thời gian công khai (đến %(at)s).") % {
+                "at": timezone.localtime(posting.closes_at).strftime("%H:%M %d/%m/%Y")})
+        open_objections = posting.objections.filter(resolved_at__isnull=True).count()
+        if open_objections:
+            problems.append(_g("Còn %(n)s ý kiến phản ánh chưa được xem xét.") % {"n": open_objections})
+        return problems
 
     # --- transitions: the only place `status` changes ---------------------------------------------
     @transition(field=status, source=S.DRAFT, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
@@ -274,15 +341,46 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
     def approve_home_affairs(self):
         return self.status_after(Step.HOME_AFFAIRS)
 
+    # The new kinds (issue 12). Each guard is the step's problems (`problems_for`): the documents its
+    # StepRule requires plus what its kind records (consultation answers, an open objection, and the
+    # council's vote, the tờ trình upward, the central decision as `council` adds those checks).
+    @transition(field=status, source=S.IN_CONSULTATION, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.CONSULTATION)])
+    def complete_consultation(self):
+        return self.status_after(Step.CONSULTATION)
+
+    @transition(field=status, source=S.POSTED, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.POSTING)])
+    def end_posting(self):
+        return self.status_after(Step.POSTING)
+
+    @transition(field=status, source=S.AT_PROVINCE_COUNCIL, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.PROVINCE_COUNCIL)])
+    def approve_province_council(self):
+        return self.status_after(Step.PROVINCE_COUNCIL)
+
+    @transition(field=status, source=S.AWAITING_UPWARD, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.UPWARD)])
+    def approve_upward(self):
+        return self.status_after(Step.UPWARD)
+
+    @transition(field=status, source=S.AWAITING_CENTRAL, target=RETURN_VALUE(*WORKING_STATUSES, S.DECIDED),
+                conditions=[_step_complete(Step.CENTRAL_DECISION)])
+    def record_central_decision(self):
+        status = self.status_after(Step.CENTRAL_DECISION)
+        if status == S.DECIDED:
+            self.decided_at = timezone.now()
+        return status
+
     @transition(field=status, source=S.AWAITING_DECISION, target=S.DECIDED)
     def decide(self):
         self.decided_at = timezone.now()
 
-    @transition(field=status, source=REVIEW_STATUSES, target=S.RETURNED)
+    @transition(field=status, source=RETURNABLE_STATUSES, target=S.RETURNED)
     def return_for_changes(self):
         self.returned_from = self.current_step
 
-    @transition(field=status, source=S.RETURNED, target=RETURN_VALUE(*REVIEW_STATUSES),
+    @transition(field=status, source=S.RETURNED, target=RETURN_VALUE(*RETURNABLE_STATUSES),
                 conditions=[_unit_work_complete])
     def resubmit(self):
         step, self.returned_from = Step(self.returned_from), ""
@@ -292,7 +390,7 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
     def withdraw(self):
         pass
 
-    @transition(field=status, source=REVIEW_STATUSES, target=S.REJECTED)
+    @transition(field=status, source=RETURNABLE_STATUSES, target=S.REJECTED)
     def reject(self):
         pass
 
@@ -304,6 +402,11 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
             Step.REPORTS: self.complete_reports,
             Step.APPRAISAL: self.approve_appraisal,
             Step.HOME_AFFAIRS: self.approve_home_affairs,
+            Step.CONSULTATION: self.complete_consultation,
+            Step.POSTING: self.end_posting,
+            Step.PROVINCE_COUNCIL: self.approve_province_council,
+            Step.UPWARD: self.approve_upward,
+            Step.CENTRAL_DECISION: self.record_central_decision,
         }[step]
 
 

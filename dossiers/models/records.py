@@ -94,6 +94,8 @@ class EventKind(models.TextChoices):
     COUNCIL = "council", _("Họp xét")
     DECISION = "decision", _("Quyết định")
     NOTE = "note", _("Ghi chú")
+    CONSULTATION = "consultation", _("Ý kiến hiệp y")
+    OBJECTION = "objection", _("Ý kiến phản ánh")
 
 
 class AppendOnlyManager(models.Manager):

@@ -91,6 +91,13 @@ def test_the_page_offers_what_the_policy_allows(world, in_window):
 
 def test_step_capabilities_replace_the_step_groupings():
     assert [s for s in Step if kind_of(s).is_preparation] == [Step.PROPOSAL, Step.COUNCIL, Step.REPORTS]
-    assert [s for s in Step if kind_of(s).is_review] == [Step.APPRAISAL, Step.HOME_AFFAIRS]
-    assert [s for s in Step if kind_of(s).owes_apology] == [Step.APPRAISAL, Step.HOME_AFFAIRS, Step.DECISION]
+    # issue 12: the council vote, the tờ trình upward and the central decision start as review steps
+    assert [s for s in Step if kind_of(s).is_review] == [Step.APPRAISAL, Step.HOME_AFFAIRS, Step.PROVINCE_COUNCIL,
+                                                         Step.UPWARD, Step.CENTRAL_DECISION]
+    assert [s for s in Step if kind_of(s).is_consultation] == [Step.CONSULTATION]
+    assert [s for s in Step if kind_of(s).is_posting] == [Step.POSTING]
+    assert [s for s in Step if kind_of(s).concludes] == [Step.DECISION, Step.CENTRAL_DECISION]
+    assert [s for s in Step if kind_of(s).owes_apology] == [
+        Step.APPRAISAL, Step.HOME_AFFAIRS, Step.CONSULTATION, Step.POSTING, Step.PROVINCE_COUNCIL, Step.DECISION,
+        Step.UPWARD, Step.CENTRAL_DECISION]
     assert [s for s in Step if kind_of(s).always_on_path] == [Step.PROPOSAL, Step.SUBMISSION, Step.DECISION]

@@ -56,6 +56,13 @@ PK_FACTORY = {
     "criteria:registration_confirm": (lambda s: {"pk": s.registration.pk}, lambda s: s.w.nora, {"POST"}),
     "criteria:registration_return": (lambda s: {"pk": s.registration.pk}, lambda s: s.w.nora, {"POST"}),
     "imports:nominees": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"GET", "POST"}),
+    # issue 12: a consulted agency's answer, the office's objections at a posting step, the public form
+    "workflows:consultation_answer": (lambda s: {"pk": kinds(s).consulting.pk}, lambda s: kinds(s).police_head,
+                                      {"POST"}),
+    "workflows:objection_record": (lambda s: {"pk": kinds(s).posted.pk}, lambda s: s.w.nora, {"POST"}),
+    "workflows:objection_resolve": (lambda s: {"pk": kinds(s).posted.pk, "objection_pk": kinds(s).objection.pk},
+                                    lambda s: s.w.nora, {"POST"}),
+    "workflows:public_objection": (lambda s: {"posting_pk": kinds(s).posting.pk}, None, {"GET"}),  # public
     # The REST API (api/): the same objects, the same rightful users; anonymous gets a 401 problem.
     "api:dossier-detail": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
     "api:dossier-status": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
@@ -69,6 +76,51 @@ PK_FACTORY = {
     "api:decision-detail": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
     "api:export_decision": (lambda s: {"pk": s.decision.pk}, lambda s: s.w.chris, {"GET"}),
 }
+def kinds(scene):
+    """Issue 12's objects, made once per scene: a form with a consultation (Công an tỉnh) and a posting;
+    one dossier waiting for the agency's answer, one posted with an objection from the public."""
+    if "kinds" in scene.__dict__:
+        return scene.kinds
+    import time_machine
+
+    from dossiers.models import AwardForm, ConsultedAgency, Role, Step, StepRule, Unit
+    from tests.deadlines.helpers import at
+    from workflows import services
+    from workflows.consultation import consultation_answer
+    from workflows.posting import objection_submit
+    from workflows.walk import Actors, add_nominees, prepare
+
+    w = scene.w
+    police = Unit.objects.create(name="Công an tỉnh", level=w.levels["tinh"], parent=w.province)
+    police_head = w.user("police_head", police, Role.UNIT_HEAD)
+    form = AwardForm.objects.create(campaign=w.campaign, code="hiep-y", name="Cờ thi đua", deciding_unit=w.province,
+                                    signer_office="CHỦ TỊCH")
+    path = [Step.PROPOSAL, Step.SUBMISSION, Step.HOME_AFFAIRS, Step.CONSULTATION, Step.POSTING, Step.DECISION]
+    for position, step in enumerate(path, start=1):
+        rule = StepRule.objects.create(award_form=form, step=step, lead_days=5, position=position)
+        if step == Step.CONSULTATION:
+            ConsultedAgency.objects.create(step_rule=rule, unit=police)
+    finance = Unit.objects.create(name="Sở Tài chính", level=w.levels["tinh"], parent=w.province)
+    proposers = [(w.unit, w.alice, w.henry),
+                 (finance, w.user("fiona", finance, Role.UNIT_OFFICER), w.user("fred", finance, Role.UNIT_HEAD))]
+    made = []
+    with time_machine.travel(at(2023, 12, 5, 9, 0), tick=False):
+        for unit, officer, head in proposers:
+            dossier = services.dossier_create(campaign=w.campaign, award_form=form, unit=unit, actor=officer)
+            add_nominees(dossier, officer, individuals=[{"full_name": f"Cán bộ {unit.name}"}])
+            dossier = services.dossier_submit(dossier=prepare(dossier, Actors(officer=officer, head=head)),
+                                              actor=head)
+            made.append(services.dossier_approve_step(dossier=dossier, actor=w.nora))
+        posted = made[1]
+        consultation_answer(dossier=posted, actor=police_head, agency=police, verdict="agree")
+        posted.refresh_from_db()
+        posting = posted.postings.get()
+        objection = objection_submit(posting_id=posting.pk, text="Ý kiến của người dân.")
+    scene.kinds = type("Kinds", (), {"consulting": made[0], "posted": posted, "posting": posting,
+                                     "objection": objection, "police_head": police_head})
+    return scene.kinds
+
+
 # The API's catalog (campaigns, award forms, units) is read by every signed-in user and system: not
 # per object (tests/api/test_access.py checks it is closed to anonymous callers).
 SIGNED_IN_CATALOG = {
@@ -115,8 +167,9 @@ def test_anonymous_is_sent_to_login(scene):
         url = reverse(name, kwargs=kwargs(scene))
         for method in ("GET", "POST"):
             response = _request(client, method, url)
-            if rightful is None:       # the public verification page: read-only, any method shows it
-                assert response.status_code in (200, 405), (name, method)
+            if rightful is None:       # public pages: the verification page (read-only, any method shows
+                # it) and the posted list's objection form (an empty POST is refused by name, 400)
+                assert response.status_code in (200, 400, 405), (name, method)
                 continue
             assert response.status_code in (302, 401, 404, 405), (name, method, response.status_code)
             if response.status_code == 401:    # the API: a problem, never a login page

@@ -6,6 +6,7 @@
 - deciding: the chairman's decision page (draft, confirmation, signing);
 - receipts: the unit's giấy tiếp nhận hồ sơ và hẹn trả kết quả (PDF);
 - stats: the dashboard;
+- steps: consultation answers, posting objections, the public posting page (issue 12);
 - structure: delegation (ủy quyền) and handing an absent officer's work to a colleague;
 - _common: the helpers they share.
 
@@ -17,10 +18,12 @@ from .landing import home, nav_context
 from .receipts import dossier_receipt
 from .reviewing import inbox, review
 from .stats import dashboard
+from .steps import consultation_answer, objection_record, objection_resolve, public_list, public_objection
 from .structure import delegations, reassign
 from .work import complete_steps, dossier_create, dossier_resubmit, dossier_submit, dossier_withdraw
 
 __all__ = [
-    "complete_steps", "dashboard", "decisions", "dossier_create", "dossier_resubmit", "dossier_submit",
-    "dossier_receipt", "dossier_withdraw", "home", "inbox", "nav_context", "review", "delegations", "reassign",
+    "complete_steps", "consultation_answer", "dashboard", "decisions", "dossier_create", "dossier_resubmit",
+    "dossier_submit", "dossier_receipt", "dossier_withdraw", "home", "inbox", "nav_context", "review", "delegations",
+    "reassign", "objection_record", "objection_resolve", "public_list", "public_objection",
 ]

@@ -167,6 +167,7 @@ def _render_review(request, dossier, documents, *, status=200, posted=None, **ex
                "posted": posted, "general_reason": posted.get("general_reason", ""),
                "comment": posted.get("comment", ""), "task": dossier.tasks.filter(status__in=ACTIVE, flow_task_type="HUMAN").first(),
                "criteria_html": _criteria_html(request, dossier),
+               "consultation": dossier_selectors.consultation_outcome(dossier),
                "error": None, "problems": [], **extra}
     return render(request, "workflows/review.html", context, status=status)
 
