@@ -9,9 +9,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def db_name(name: str) -> str:
+    """The bench's database name, after BENCH_DB_PREFIX (several people benching on one server)."""
+    return os.environ.get("BENCH_DB_PREFIX", "") + name
+
+
 def django_on_fresh_database(name: str) -> str:
-    """Point Django at a new database `name` on the server of DATABASE_URL (PostgreSQL), or at a
-    temporary SQLite file when DATABASE_URL is empty. Returns the vendor."""
+    """Point Django at a new database `name` (after BENCH_DB_PREFIX) on the server of DATABASE_URL
+    (PostgreSQL), or at a temporary SQLite file when DATABASE_URL is empty. Returns the vendor."""
+    name = db_name(name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Production settings: with DEBUG on, Django records every query and the numbers mean little.
     os.environ["DJANGO_DEBUG"] = "0"
@@ -45,6 +51,7 @@ def django_on_fresh_database(name: str) -> str:
 
 
 def drop_database(name: str) -> None:
+    name = db_name(name)
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         from django.db import connections

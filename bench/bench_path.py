@@ -44,7 +44,7 @@ def main():
     chairman = user("chairman", province, Role.CHAIRMAN)
     types = document_types()
     prepared = []
-    for i in range(N):
+    for i in range(N + 1):      # the last one is walked again below, its SQL statements counted
         unit = Unit.objects.create(name=f"Đơn vị {i}", level=lv["huyen"])
         officer, head = user(f"o{i}", unit, Role.UNIT_OFFICER), user(f"h{i}", unit, Role.UNIT_HEAD)
         dossier = services.dossier_create(campaign=campaign, award_form=form, unit=unit, actor=officer)
@@ -64,6 +64,7 @@ def main():
 
         profiler = cProfile.Profile()
         profiler.enable()
+    counted = prepared.pop()
     with Timer() as engine:
         for dossier, officer, head, nominee in prepared:
             for step in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS):
@@ -76,6 +77,36 @@ def main():
     if profiler:
         profiler.disable()
         profiler.dump_stats(os.environ["BENCH_PROFILE"])
+
+    # SQL statements per transition (one more dossier, untimed): every statement the service sends,
+    # savepoints included, plus the BEGIN and COMMIT of its transaction.
+    statements = {}
+
+    def count(name, call):
+        seen = []
+
+        def wrapper(execute, sql, params, many, context):
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(wrapper):
+            result = call()
+        statements[name] = len(seen) + 2
+        if os.environ.get("BENCH_SQL"):
+            print(f"--- {name}: {len(seen)} + BEGIN/COMMIT")
+            for sql in seen:
+                print("   ", sql[:160])
+        return result
+
+    dossier, officer, head, nominee = counted
+    for step in (Step.PROPOSAL, Step.COUNCIL, Step.REPORTS):
+        dossier = count(f"complete_{step}", lambda: services.dossier_complete_step(dossier=dossier, actor=officer,
+                                                                                    step=step))
+    dossier = count("submit", lambda: services.dossier_submit(dossier=dossier, actor=head))
+    dossier = count("approve_appraisal", lambda: services.dossier_approve_step(dossier=dossier, actor=appraiser))
+    dossier = count("approve_home_affairs", lambda: services.dossier_approve_step(dossier=dossier, actor=home_affairs))
+    dossier = count("decide", lambda: services.dossier_decide(dossier=dossier, actor=chairman,
+                                                              outcomes={nominee.pk: True}))
 
     # Raw baseline, same database, same run: one UPDATE + one INSERT per transition, one transaction each.
     with connection.cursor() as cursor:
@@ -104,6 +135,10 @@ def main():
     print(f"transitions_per_s: {engine_rate:.1f}")
     print(f"baseline_per_s: {baseline:.1f}")
     print(f"ratio: {engine_rate / baseline:.3f}  (goal >= 0.200)")
+    print(f"statements_per_transition: {sum(statements.values()) / len(statements):.1f}  (goal <= 7, BEGIN/COMMIT "
+          f"included)")
+    print(f"statements_per_approve_step: {statements['approve_appraisal']}, {statements['approve_home_affairs']}")
+    print("statements_by_service: " + ", ".join(f"{k}={v}" for k, v in statements.items()))
     drop_database(DB)
 
 

@@ -116,6 +116,12 @@ class Certificate(models.Model):
     workplace = models.CharField(_("đơn vị"), max_length=255, blank=True)
     achievement = models.TextField(_("thành tích"), blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    # Prize money, fixed when the decision is issued: multiple (of the pinned regime) × base salary in force on
+    # the signing date, rounded up per the regime. Empty when the regime sets no money for the award form.
+    prize_multiple = models.DecimalField(_("hệ số tiền thưởng"), max_digits=5, decimal_places=2, null=True,
+                                         blank=True)
+    prize_base = models.PositiveIntegerField(_("mức lương cơ sở áp dụng"), null=True, blank=True)
+    prize_amount = models.PositiveBigIntegerField(_("tiền thưởng (đồng)"), null=True, blank=True)
     # Hash chain in register order (dossiers/audit.py); the database refuses UPDATE (but revoked_at, once)
     # and DELETE.
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)

@@ -415,6 +415,7 @@ def _issuing_lines(unit) -> tuple[str, str]:
 
 def decision_context(decision) -> dict:
     from dossiers.models import NomineeKind
+    from dossiers.prizes import regime_of
 
     form = decision.award_form
     campaign = form.campaign
@@ -423,21 +424,8 @@ def decision_context(decision) -> dict:
     collectives = [c for c in certificates if c.kind == NomineeKind.COLLECTIVE]
     individuals = [c for c in certificates if c.kind == NomineeKind.INDIVIDUAL]
     superior, issuing = _issuing_lines(decision.issuing_unit)
-    basis = [item.strip().rstrip(".") for line in campaign.legal_basis.splitlines() for item in line.split(";")
-             if item.strip()]
-    # "Căn cứ" before each item of the campaign's legal basis (one per line or separated by ";")
-    basis = [item if item.lower().startswith("căn cứ") else f"Căn cứ {item}" for item in basis]
-    if not basis:
-        basis = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"]
-        if decision.signed_on.year < 2024:
-            basis += ["Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số "
-                      "điều của Luật Thi đua, khen thưởng ngày 16 tháng 11 năm 2013",
-                      "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết "
-                      "thi hành một số điều của Luật Thi đua, khen thưởng"]
-        else:
-            basis += ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
-                      "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết "
-                      "thi hành một số điều của Luật Thi đua, khen thưởng"]
+    regime = regime_of(campaign)
+    basis = decision_basis(campaign, regime)
     basis.append(f"Căn cứ Kế hoạch số {campaign.plan_number} phát động phong trào thi đua “{campaign.title}”")
     # A provincial decision is proposed by Sở Nội vụ and executed by the Văn phòng UBND; an agency's own
     # Giấy khen is not.
@@ -459,7 +447,53 @@ def decision_context(decision) -> dict:
         "issuer": form.name.split(" của ", 1)[1] if " của " in form.name else decision.issuing_unit.name,
         "recipients": ["Như Điều 3", "Chủ tịch, các PCT UBND tỉnh" if provincial else "Lãnh đạo đơn vị",
                        "Lưu: VT"],
+        **prize_context(certificates, regime),
     }
+
+
+def _cites_text(item: str, text) -> bool:
+    """Whether a line of the campaign's own basis cites one of the regime's texts (it is then cited once,
+    in full, from the regime)."""
+    from dossiers.models import TextKind
+
+    lowered = item.lower()
+    if text.number.lower() in lowered:
+        return True
+    return text.kind == TextKind.LAW and text.title.lower() in lowered and str(text.signed_on.year) in lowered
+
+
+def decision_basis(campaign, regime) -> list[str]:
+    """The "Căn cứ" lines: the pinned regime's texts in full, then the campaign's own basis (one item per
+    line or separated by ";"), without repeating a text the regime already cites."""
+    own = [item.strip().rstrip(".") for line in campaign.legal_basis.splitlines() for item in line.split(";")
+           if item.strip()]
+    own = [item if item.lower().startswith("căn cứ") else f"Căn cứ {item}" for item in own]
+    if regime is None:
+        return own
+    texts = [t for t in regime.texts.all() if t.cited]
+    return regime.citations() + [item for item in own if not any(_cites_text(item, t) for t in texts)]
+
+
+def prize_context(certificates, regime) -> dict:
+    """Prize money of a decision: per kind of awardee the amount each receives, and the total, in figures and
+    in words (Điều 2 and the annex)."""
+    from dossiers.models import NomineeKind
+    from dossiers.money import amount_in_words, vnd
+
+    paid = [c for c in certificates if c.prize_amount]
+    if not paid:
+        return {"prizes": [], "prize_total": 0}
+    lines = []
+    for kind, label in ((NomineeKind.COLLECTIVE, "mỗi tập thể"), (NomineeKind.INDIVIDUAL, "mỗi cá nhân")):
+        amounts = sorted({c.prize_amount for c in paid if c.kind == kind})
+        for amount in amounts:
+            sample = next(c for c in paid if c.kind == kind and c.prize_amount == amount)
+            lines.append({"who": label, "amount": vnd(amount), "words": amount_in_words(amount),
+                          "multiple": f"{sample.prize_multiple.normalize():f}".replace(".", ","),
+                          "base": vnd(sample.prize_base)})
+    total = sum(c.prize_amount for c in paid)
+    return {"prizes": lines, "prize_total": vnd(total), "prize_total_words": amount_in_words(total),
+            "prize_regime": regime}
 
 
 @in_official_language
@@ -480,17 +514,26 @@ def awardees_xlsx(decision) -> bytes:
     ws.append([f"Danh sách kèm theo Quyết định số {decision.number} {vn_date(decision.signed_on)}"])
     ws.append([decision.award_form.name + (" — ĐÃ THU HỒI" if decision.is_revoked else "")])
     header = ["STT", "Số sổ vàng", "Loại", "Tên tập thể / Họ và tên", "Chức vụ", "Đơn vị", "Thành tích",
-              "Mã xác minh", "Đường dẫn xác minh", "Hiệu lực"]
+              "Mã xác minh", "Đường dẫn xác minh", "Hiệu lực", "Hệ số", "Mức lương cơ sở (đồng)", "Tiền thưởng (đồng)"]
     ws.append(header)
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws["A1"].font = Font(bold=True, size=13)
     status = decision.get_status_display()
+    total = 0
     for c in decision.certificates.order_by("serial"):
         ws.append([c.serial, c.register_code, c.get_kind_display(), c.recipient_name, c.position, c.workplace,
-                   c.achievement, c.token, verification_url(c.token), status])
-    for column, width in zip("ABCDEFGHIJ", (6, 12, 10, 34, 22, 30, 50, 20, 48, 14)):
+                   c.achievement, c.token, verification_url(c.token), status,
+                   float(c.prize_multiple) if c.prize_multiple is not None else None, c.prize_base, c.prize_amount])
+        total += c.prize_amount or 0
+        for cell in ws[ws.max_row][11:13]:
+            cell.number_format = "#,##0"
+    if total:  # beside the title: the rows below stay one per awardee (the list is imported elsewhere)
+        ws["L1"], ws["M1"] = "Tổng tiền thưởng (đồng)", total
+        ws["L1"].font = ws["M1"].font = Font(bold=True)
+        ws["M1"].number_format = "#,##0"
+    for column, width in zip("ABCDEFGHIJKLM", (6, 12, 10, 34, 22, 30, 50, 20, 48, 14, 8, 16, 16)):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A4"
     out = io.BytesIO()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from dossiers.errors import Conflict, InvalidInput, InvalidState, NotPermitted
 from dossiers.models import AwardForm, EventKind, Nominee, NomineeKind, Outcome, Role
 from dossiers.rules import has_role, is_admin, roles_at, signing_capacity
+from dossiers.prizes import prize_for, regime_of
 from dossiers.services import lock_dossier, record_event
 from dossiers.text import clean_line, in_official_language, place_of
 from outbox import enqueue
@@ -97,11 +98,18 @@ def decision_issue(*, award_form: AwardForm, number: str, signed_on: dt.date, si
     ordered = sorted(fresh, key=lambda n: (n.kind != NomineeKind.COLLECTIVE, n.dossier_id, n.pk))
     first = _take_register_numbers(len(ordered))
     achievement = achievement_line(award_form)
+    # Prize money: the pinned regime's multiple × the base salary in force on the signing date, fixed now.
+    regime = regime_of(award_form.campaign)
+    prizes = {kind: prize_for(award_form=award_form, kind=kind, on=signed_on, regime=regime)
+              for kind in {n.kind for n in ordered}}
     certificates = [
         Certificate(decision=decision, nominee=n, serial=i, register_number=first + i - 1, kind=n.kind,
                     recipient_name=n.name, position=n.position if n.kind == NomineeKind.INDIVIDUAL else "",
                     workplace=(n.workplace or dossiers[n.dossier_id].unit.name) if n.kind == NomineeKind.INDIVIDUAL
-                    else n.workplace, achievement=achievement)
+                    else n.workplace, achievement=achievement,
+                    prize_multiple=prizes[n.kind].multiple if prizes[n.kind] else None,
+                    prize_base=prizes[n.kind].base if prizes[n.kind] else None,
+                    prize_amount=prizes[n.kind].amount if prizes[n.kind] else None)
         for i, n in enumerate(ordered, start=1)]
     chain_certificates(certificates)  # under the register counter's lock: one gap-free chain
     certificates = Certificate.objects.bulk_create(certificates)

@@ -316,3 +316,61 @@ def decision_revoke(request, pk: int):
     except DossierError as exc:
         messages.error(request, str(exc))
     return redirect("certificates:decision", pk=pk)
+
+
+# --- the office's money and statistics ------------------------------------------------------------------
+def _year(request) -> int:
+    from django.utils import timezone
+
+    value = request.GET.get("nam", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+
+
+def _fund_scope_or_404(request):
+    from .funds import fund_scope
+
+    scope = fund_scope(request.user)
+    if scope is not None and not scope:
+        raise Http404
+    return scope
+
+
+@login_required
+def funds(request):
+    """Tiền thưởng đã chi trong năm, theo cơ quan chi, hình thức, quyết định và đơn vị nhận."""
+    from .funds import fund_report
+    from .models import Decision
+
+    scope = _fund_scope_or_404(request)
+    report = fund_report(year=_year(request), units=scope)
+    years = sorted({d.year for d in Decision.objects.dates("signed_on", "year")} | {report.year}, reverse=True)
+    return render(request, "certificates/funds.html", {"report": report, "years": years})
+
+
+@login_required
+def funds_xlsx(request):
+    from .funds import fund_report, fund_xlsx
+
+    year = _year(request)
+    content = xlsx_without_formulas(fund_xlsx(fund_report(year=year, units=_fund_scope_or_404(request))))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="tien-thuong-{year}.xlsx"'
+    return response
+
+
+@login_required
+def statistics_xlsx(request):
+    """Báo cáo thống kê (biểu 0601–0605.N/BNV-TĐKT) of the year, for Sở Nội vụ and administrators; `cap` picks
+    the level of the units whose decisions and campaigns are counted (tinh, xa…)."""
+    from dossiers.models import UnitLevel
+
+    from .statistics import statistics_xlsx as workbook
+
+    if _fund_scope_or_404(request) is not None:
+        raise Http404
+    year = _year(request)
+    level = UnitLevel.objects.filter(code=request.GET.get("cap", "")).first()
+    response = HttpResponse(xlsx_without_formulas(workbook(year=year, level=level)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-tdkt-{year}.xlsx"'
+    return response

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dossiers.errors import NotPermitted
 from dossiers.models import (
-    Dossier, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role, Step,
+    Dossier, DossierStatus, EventKind, Membership, Nominee, NomineeKind, Outcome, Role, Step, regime_form,
 )
 from dossiers.rules import can_view_dossier
 from dossiers.policy import Action, require
@@ -39,6 +39,18 @@ def render_pdf(template: str, context: dict) -> bytes:
 
     html = render_to_string(template, context)
     return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf(font_config=FontConfiguration())
+
+
+def form_refs(campaign) -> dict:
+    """The pinned regime's form references for the pre-filled documents ("Mẫu số 07, Nghị định
+    91/2017/NĐ-CP"), by document type; empty strings when the regime lists no form number."""
+    refs = {}
+    for code in ("to-trinh", "bien-ban-hop-xet", "bao-cao-thanh-tich", "tong-hop"):
+        form = regime_form(campaign, code)
+        refs[code.replace("-", "_")] = form.reference if form and form.number else ""
+    report = regime_form(campaign, "bao-cao-thanh-tich")
+    refs["report_name"] = report.display_name if report else _("Báo cáo thành tích")
+    return refs
 
 
 def head_of(unit) -> Membership | None:
@@ -117,7 +129,7 @@ def form07_context(nominee: Nominee) -> dict:
         "summary": summary, "figure_rows": figure_rows, "source": source, "criterion_rows": rows,
         "used_import": used_import, "draft": draft, "past_awards": past_awards(nominee),
         "head": head_of(unit), "head_name": signer_name(head_of(unit)),
-        "today": vn_date(timezone.localdate()),
+        "today": vn_date(timezone.localdate()), "form_ref": form_refs(campaign)["bao_cao_thanh_tich"],
     }
 
 
@@ -183,7 +195,7 @@ def appraisal_context(campaign) -> dict:
         "received": received, "forwarded": len({r["dossier"].pk for r in rows}),
         "overridden": sum(1 for r in rows if r["override"]),
         "head_name": signer_name(head_of(appraising)) if appraising else "",
-        "today": vn_date(timezone.localdate()),
+        "today": vn_date(timezone.localdate()), "forms": form_refs(campaign),
     }
 
 
@@ -221,7 +233,7 @@ def unit_documents_context(dossier) -> dict:
         "absent": meeting.members_total - meeting.members_present if meeting else None,
         "meeting_date": vn_date(meeting.held_on) if meeting else "",
         "head_name": signer_name(head_of(unit)), "today": vn_date(timezone.localdate()),
-        "deciding": dossier.award_form.deciding_unit,
+        "deciding": dossier.award_form.deciding_unit, "forms": form_refs(dossier.campaign),
     }
 
 

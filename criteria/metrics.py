@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from dossiers.errors import InvalidInput, NotPermitted
-from dossiers.models import Campaign, Role, Unit
+from dossiers.models import Campaign, Membership, Role, Unit
 from dossiers.rules import is_admin, roles_at
 
 from .errors import ImportRejected
@@ -248,6 +248,19 @@ def validate_rows(rows: list[list], report: ImportReport) -> dict[int, tuple[int
     if report.rows_total == 0 and not report.errors:
         report.errors.append(RowError(0, "", _("Tệp không có dòng số liệu nào.")))
     return accepted
+
+
+def can_import_any(actor) -> bool:
+    """`can_import` for at least one campaign (one query): an admin, an appraiser at some campaign's
+    appraising unit or an admin role at some campaign's issuing unit."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if is_admin(actor):
+        return True
+    pairs = Membership.objects.filter(user=actor, is_active=True, unit__successor__isnull=True)
+    return Campaign.objects.filter(
+        Q(appraising_unit__in=pairs.filter(role=Role.APPRAISER).values("unit_id"))
+        | Q(issuing_unit__in=pairs.filter(role=Role.ADMIN).values("unit_id"))).exists()
 
 
 def can_import(actor, campaign: Campaign) -> bool:

@@ -134,13 +134,36 @@ def evaluate_nominee(nominee: Nominee, *, actor=None, metric_import: MetricImpor
     return evaluation
 
 
-def build_lines(nominee: Nominee, criteria: list[Criterion], metric_import: MetricImport | None = None):
+class LineSources:
+    """What build_lines reads, read once for all the nominees of one dossier (a page showing every
+    nominee's criteria): the campaign's newest import, each unit's figures, the newest assessments."""
+
+    def __init__(self, dossier: Dossier, nominees: list[Nominee]):
+        self.metric_import = latest_import(dossier.campaign)
+        self._figures: dict[int, tuple] = {}
+        self.assessments: dict[tuple[int, int], Assessment] = {}
+        for assessment in (Assessment.objects.filter(nominee__in=nominees).select_related("actor")
+                           .order_by("-created_at", "-pk")):
+            self.assessments.setdefault((assessment.nominee_id, assessment.criterion_id), assessment)
+
+    def figures(self, unit: Unit) -> tuple:
+        if unit.pk not in self._figures:
+            self._figures[unit.pk] = unit_figures(self.metric_import, unit)
+        return self._figures[unit.pk]
+
+
+def build_lines(nominee: Nominee, criteria: list[Criterion], metric_import: MetricImport | None = None, *,
+                sources: LineSources | None = None):
     """Unsaved lines for the nominee (used by evaluations and by the auto-filled report)."""
     dossier = nominee.dossier
     campaign = dossier.campaign
-    metric_import = metric_import or latest_import(campaign)
     subject = nominee.unit if nominee.kind == NomineeKind.COLLECTIVE else dossier.unit
-    figures, source = unit_figures(metric_import, subject)
+    if sources is not None:
+        metric_import = sources.metric_import
+        figures, source = sources.figures(subject)
+    else:
+        metric_import = metric_import or latest_import(campaign)
+        figures, source = unit_figures(metric_import, subject)
     lines = []
     for criterion in criteria:
         line = EvaluationLine(criterion=criterion, criterion_name=criterion.name[:300], is_hard=criterion.is_hard,
@@ -150,8 +173,11 @@ def build_lines(nominee: Nominee, criteria: list[Criterion], metric_import: Metr
 
             line.passed, line.source, line.note = registration_check(nominee)
         elif criterion.is_judged:
-            assessment = (Assessment.objects.filter(nominee=nominee, criterion=criterion)
-                          .select_related("actor").order_by("-created_at", "-pk").first())
+            if sources is not None:
+                assessment = sources.assessments.get((nominee.pk, criterion.pk))
+            else:
+                assessment = (Assessment.objects.filter(nominee=nominee, criterion=criterion)
+                              .select_related("actor").order_by("-created_at", "-pk").first())
             if assessment is None:
                 line.note = _("Chưa có đánh giá.")
             else:

@@ -5,6 +5,8 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers.errors import DossierError
-from dossiers.models import Campaign, Dossier, Nominee, Role
+from dossiers.models import Campaign, Dossier, Membership, Nominee, Role
 from dossiers.rules import can_view_dossier, is_admin, is_unit_member, roles_at
 from dossiers.spreadsheets import xlsx_without_formulas
 
@@ -25,6 +27,7 @@ from .selectors import campaign_report
 
 log = logging.getLogger("khenthuong.criteria")
 REPORT_ROLES = {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN, Role.ADMIN, Role.UNIT_HEAD}
+CAMPAIGNS_PAGE_SIZE = 50
 
 
 def can_see_reports(user, campaign) -> bool:
@@ -32,6 +35,17 @@ def can_see_reports(user, campaign) -> bool:
         return True
     return any(roles_at(user, unit_id) & REPORT_ROLES for unit_id in
                {campaign.appraising_unit_id, campaign.home_affairs_unit_id, campaign.issuing_unit_id} - {None})
+
+
+def _reportable_campaigns(user):
+    """The campaigns whose reports `user` may see, as one query (can_see_reports for every campaign:
+    a role of REPORT_ROLES at the campaign's appraising, home-affairs or issuing unit; all for an admin)."""
+    campaigns = Campaign.objects.select_related("appraising_unit", "issuing_unit").order_by("-window_opens", "-pk")
+    if is_admin(user):
+        return campaigns
+    units = Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True,
+                                      role__in=REPORT_ROLES).values("unit_id")
+    return campaigns.filter(Q(appraising_unit__in=units) | Q(home_affairs_unit__in=units) | Q(issuing_unit__in=units))
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
@@ -42,11 +56,9 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 @login_required
 def campaign_list(request):
-    campaigns = [c for c in Campaign.objects.select_related("appraising_unit").order_by("-window_opens")
-                 if can_see_reports(request.user, c)]
-    return render(request, "criteria/campaigns.html", {"campaigns": campaigns,
-                                                        "can_import": any(metrics.can_import(request.user, c)
-                                                                          for c in campaigns)})
+    page = Paginator(_reportable_campaigns(request.user), CAMPAIGNS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "criteria/campaigns.html", {"campaigns": page.object_list, "page": page,
+                                                        "can_import": metrics.can_import_any(request.user)})
 
 
 @login_required

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    AwardForm, CalendarDay, Campaign, CampaignTarget, ConsultedAgency, CouncilMeeting, Document, DocumentRequirement,
-    DocumentType, Delegation, Dossier, DossierEvent, Membership, Nominee, Person, ReturnRequest, ServiceRating,
-    StepRule, Unit, UnitLevel,
+    AwardForm, BaseSalary, CalendarDay, Campaign, CampaignTarget, ConsultedAgency, CouncilMeeting, Delegation,
+    Document, DocumentRequirement, DocumentType, Dossier, DossierEvent, LegalRegime, Membership, Nominee, Person,
+    PrizeRule, RegimeForm, RegimeText, ReturnRequest, ServiceRating, StepRule, Unit, UnitLevel,
 )
 from .services import calendar_day_remove, calendar_day_set, delegation_create, delegation_revoke
 
@@ -251,6 +251,38 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("Hệ thống quản lý hồ sơ khen thưởng")
 admin.site.site_title = _("Khen thưởng")
+
+
+# --- legal regimes and base salaries: loaded from regimes/*.yaml (manage.py load_regime), append-only -------------
+class RegimeTextInline(ReadOnlyInline):
+    model = RegimeText
+
+    fields = ["kind", "number", "signed_on", "issuer", "title", "effective_from", "cited", "source"]
+
+
+class RegimeFormInline(ReadOnlyInline):
+    model = RegimeForm
+
+    fields = ["document_type", "number", "name", "text", "source"]
+
+
+class PrizeRuleInline(ReadOnlyInline):
+    model = PrizeRule
+
+    fields = ["award", "label", "individual", "collective", "source"]
+
+
+@admin.register(LegalRegime)
+class LegalRegimeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "code", "version", "effective_from", "effective_to"]
+    readonly_fields = ["code", "version", "name", "effective_from", "effective_to", "citation_lines", "rounding_unit",
+                       "rounding_source", "limits", "notes", "source_file", "loaded_at"]
+    inlines = [RegimeTextInline, RegimeFormInline, PrizeRuleInline]
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(ReadOnlyAdmin):
+    list_display = ["amount", "effective_from", "text_number", "text_date"]
 
 
 class DelegationForm(forms.ModelForm):

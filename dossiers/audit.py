@@ -36,6 +36,8 @@ from django.apps import apps
 from django.db import connection as default_connection
 from django.db import transaction
 
+from . import txn
+
 log = logging.getLogger("khenthuong.audit")
 GENESIS = "0" * 64
 UNLOCK_TABLE = "audit_unlock"
@@ -99,7 +101,8 @@ def chain_event(event) -> None:
     transaction: the dossier row is locked (a no-op when the service already holds it)."""
     from dossiers.models import Dossier, DossierEvent
 
-    Dossier.objects.select_for_update().filter(pk=event.dossier_id).values_list("pk", flat=True).first()
+    if not txn.known(("dossier-row-lock", event.dossier_id)):    # a path service took it already
+        Dossier.objects.select_for_update().filter(pk=event.dossier_id).values_list("pk", flat=True).first()
     last = (DossierEvent.objects.filter(dossier_id=event.dossier_id).order_by("-seq")
             .values_list("seq", "hash").first())
     event.data = as_stored(event.data or {})

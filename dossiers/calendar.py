@@ -22,6 +22,8 @@ import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import txn
+
 from .errors import InvalidInput
 from .models import CalendarDay, local_day_end
 
@@ -123,9 +125,10 @@ def read_lock() -> None:
     readers at once, a calendar change waits for them and they wait for it). Elsewhere a no-op:
     SQLite runs one writing transaction at a time."""
     connection = _postgres_in_transaction()
-    if connection is not None:
+    if connection is not None and not txn.known("calendar-read-lock"):   # once per transaction
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_LOCK_KEY])
+        txn.remember("calendar-read-lock")
 
 
 def write_lock() -> None:

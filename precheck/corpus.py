@@ -117,9 +117,12 @@ def plant(code: str, defect: str, context: dict, source: str, *, rng: random.Ran
         for key in ("nominees", "collectives", "individuals"):
             context[key] = [changed if n.pk == target.pk else n for n in context[key]]
         return context, source, f"votes {target.name} {recorded}->{changed.votes_for}"
-    if defect == "form":
+    if defect == "form":  # the form number is in the template or (pinned regime) in the context's form_ref
+        ref = context.get("form_ref", "") or ""
         if rng.random() < 0.5:
+            context["form_ref"] = ref.replace("Mẫu số 07", "Mẫu số 01")
             return context, source.replace("Mẫu số 07", "Mẫu số 01"), "form 01"
+        context["form_ref"] = ""
         return context, source.replace("Mẫu số 07", ""), "form removed"
     if defect == "signature":
         return context, re.sub(r'<table class="sign">.*?</table>', "", source, flags=re.S), "no signature"

@@ -2,7 +2,7 @@
 
 import re
 
-from dossiers.models import CouncilMeeting, Document
+from dossiers.models import CouncilMeeting, Document, document_type_name, regime_form
 
 from .checks import Facts, fold
 
@@ -45,15 +45,16 @@ def facts_for_parts(*, dossier, document_type, nominee_id: int | None = None) ->
     votes = code in CARRIES_VOTES
     start = min(campaign.period_start, campaign.window_opens)
     end = max(campaign.period_end, campaign.window_closes)
+    pinned = regime_form(campaign, code)  # the campaign's regime names the form and its number
     return Facts(
-        document_label=document_type.name,
+        document_label=document_type_name(campaign, document_type),
         plan_number=campaign.plan_number,
         title=campaign.title,
         names=[n.name for n in named],
         votes={n.name: n.votes_for for n in named} if votes else {},
         members_total=meeting.members_total if (votes and meeting) else None,
         members_present=meeting.members_present if (votes and meeting) else None,
-        form_number=form_number(document_type),
+        form_number=pinned.number if pinned and pinned.number else form_number(document_type),
         check_votes=votes,
         date_from=start.isoformat(), date_to=end.isoformat(),
         meeting_date=meeting.held_on.isoformat() if (meeting and code in DATED_AT_MEETING) else "",

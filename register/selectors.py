@@ -46,7 +46,8 @@ def awards(filters: RegisterFilters) -> list[Certificate]:
         rows = rows.filter(nominee__dossier__unit_id=filters.unit)
     rows = rows.only("pk", "serial", "register_number", "token", "kind", "recipient_name", "revoked_at",
                      "decision__number", "decision__signed_on", "decision__status", "decision__award_form__name",
-                     "decision__issuing_unit__name", "nominee__dossier__unit__name")
+                     "decision__issuing_unit__name", "nominee__dossier__unit__name",
+                     "nominee__dossier__status")    # the FSM reads its field on load: never deferred
     if not filters.q:
         return rows
     wanted = fold(filters.q)

@@ -76,10 +76,10 @@ def overview(request):
     tasks = DossierTask.objects.none()
     for unit_id, role in pairs:
         tasks |= DossierTask.objects.filter(unit_id=unit_id, role=role)
-    tasks = (tasks.filter(status__in=ACTIVE, due_at__lte=horizon_at).select_related("dossier", "dossier__unit", "unit")
-             .order_by("due_at")[:200])
+    tasks = (tasks.filter(status__in=ACTIVE, due_at__lte=horizon_at)
+             .select_related("dossier", "dossier__unit", "unit", "apology_letter").order_by("due_at")[:200])
     rows = [{"task": t, "overdue": t.due_at < now, "can_apologise": t.step in deadlines.ADMINISTRATION_STEPS,
-             "letter": ApologyLetter.objects.filter(task=t).first()} for t in tasks]
+             "letter": getattr(t, "apology_letter", None)} for t in tasks]
     context = {"rows": rows, "explanations": deadlines.explanations_for(request.user)[:100],
                "stats": deadlines.late_step_statistics(now=now) if _is_head_or_admin(request.user) else None,
                "today": horizon}

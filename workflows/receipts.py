@@ -8,7 +8,7 @@ from django.utils import timezone
 from criteria.documents import head_of, render_pdf, signer_name, vn_date
 from dossiers import calendar
 from dossiers.errors import InvalidState
-from dossiers.models import DossierEvent, RequirementScope, Unit, kind_of
+from dossiers.models import DossierEvent, RequirementScope, Unit, document_type_name, kind_of
 from dossiers.text import in_official_language
 
 
@@ -30,7 +30,7 @@ def receipt_context(dossier) -> dict:
     documents = []
     for requirement in dossier.requirements():
         count = len(nominees) if requirement.scope == RequirementScope.NOMINEE else 1
-        documents.append({"name": requirement.document_type.name, "copies": count})
+        documents.append({"name": document_type_name(dossier.campaign, requirement.document_type), "copies": count})
     submitter = (DossierEvent.objects.filter(dossier=dossier, data__step="submission").select_related("actor")
                  .order_by("created_at").first())
     return {

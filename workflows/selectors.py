@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 from dossiers import lateness
 from dossiers import selectors as dossier_selectors
 from dossiers.models import (
-    Campaign, DossierStatus, Membership, ReturnRequest, Role, ServiceRating, Step, Unit, step_label,
+    AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, ServiceRating, Step, Unit, step_label,
     steps_where,
 )
 
@@ -117,11 +117,35 @@ def inbox_count(user) -> int:
     return inbox(user).count()
 
 
-def awaiting_decision(user):
-    """Dossiers whose open task is the decision, at a unit where the user may sign."""
+def _decision_tasks(user):
+    """Open decision tasks at a unit where the user may sign."""
     pairs = [(u, r) for u, r in user_pairs(user) if r == Role.CHAIRMAN]
-    tasks = inbox(user).filter(step__in=steps_where(lambda kind: kind.is_decision)).filter(_pairs_q(pairs))
-    return [task.dossier for task in tasks]
+    return (DossierTask.objects.filter(status__in=ACTIVE, flow_task_type="HUMAN",
+                                       step__in=steps_where(lambda kind: kind.is_decision))
+            .filter(_pairs_q(pairs)))
+
+
+def awaiting_decision(user, *, award_form_id: int | None = None, pks=None):
+    """Dossiers whose open task is the decision, at a unit where the user may sign (a queryset, by
+    number; of one award form, or among `pks`), with their nominees."""
+    tasks = _decision_tasks(user)
+    if award_form_id is not None:
+        tasks = tasks.filter(dossier__award_form_id=award_form_id)
+    if pks is not None:
+        tasks = tasks.filter(dossier_id__in=list(pks))
+    return (Dossier.objects.filter(pk__in=tasks.values("dossier_id"))
+            .select_related("campaign", "award_form__campaign", "unit")
+            .prefetch_related("nominees__person", "nominees__unit").order_by("pk"))
+
+
+def decision_forms(user) -> list[tuple]:
+    """(award form, dossiers awaiting the user's decision) for each award form that has some: one
+    Quyết định per award form. Two queries, whatever the number of dossiers."""
+    counts = dict(_decision_tasks(user).values_list("dossier__award_form_id").annotate(n=Count("pk"))
+                  .values_list("dossier__award_form_id", "n"))
+    forms = AwardForm.objects.filter(pk__in=counts).select_related("campaign").order_by("-campaign__window_opens",
+                                                                                        "campaign_id", "pk")
+    return [(form, counts[form.pk]) for form in forms]
 
 
 # --- dashboard ---------------------------------------------------------------------------------

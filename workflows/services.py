@@ -5,7 +5,9 @@ complete the open task (the flow then opens the next one, addressed and with its
 import logging
 from types import SimpleNamespace
 
-from django.db import IntegrityError, transaction
+from contextlib import nullcontext
+
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,10 +38,19 @@ log = logging.getLogger("khenthuong.workflows")
 
 
 def _open_task(dossier: Dossier) -> DossierTask:
-    task = (DossierTask.objects.select_related("process")
-            .filter(dossier=dossier, status__in=ACTIVE, flow_task_type="HUMAN").first())
+    """The dossier's open task, its process row locked by the same statement (viewflow's lock:
+    SELECT … FOR UPDATE NOWAIT on the process; one round trip instead of two)."""
+    try:
+        task = (DossierTask.objects.select_related("process")
+                .filter(dossier=dossier, status__in=ACTIVE, flow_task_type="HUMAN")
+                .select_for_update(nowait=True, of=("process",)).first())
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "55P03":    # lock_not_available (NOWAIT)
+            raise
+        raise Conflict(_("Người khác đang xử lý hồ sơ này. Vui lòng thử lại sau ít phút.")) from None
     if task is None:
         raise InvalidState(_("Hồ sơ không có bước nào đang chờ xử lý."))
+    task.process_locked = True
     return task
 
 
@@ -50,7 +61,7 @@ def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str, *, 
         # The flow's own lock (SELECT … FOR UPDATE NOWAIT on the process row), as Task.activation()
         # takes it, minus its re-read of the task: `task` was read after the dossier row was locked,
         # and nothing moves a dossier's tasks without that lock, so the row cannot have changed.
-        with DossierFlow.lock(task.process_id):
+        with (nullcontext() if getattr(task, "process_locked", False) else DossierFlow.lock(task.process_id)):
             activation = task.flow_task.activation_class(task, dossier=dossier, next_due_at=next_due_at)
             if activation.task.status == STATUS.NEW:
                 # assign without a separate save: the task is saved once, when it completes
@@ -82,8 +93,12 @@ def _fire(dossier: Dossier, method, *args, missing=None, **kwargs) -> str:
         method(*args, **kwargs)
     except TransitionNotAllowed:
         raise MissingRequirements((missing() if missing else []) or [_("Hồ sơ chưa đủ điều kiện.")]) from None
-    dossier.save()
+    dossier.save(update_fields=_TRANSITION_FIELDS)
     return before
+
+
+# What a path transition may change on the dossier row (the FSM methods in dossiers.models).
+_TRANSITION_FIELDS = ["status", "submitted_at", "signed_by", "returned_from", "decided_at"]
 
 
 def _check_window(dossier: Dossier) -> None:

@@ -1,7 +1,7 @@
 from .campaigns import (  # noqa: F401
     CANONICAL_ORDER, STEP_KINDS, ActingUnitSource, AwardForm, Campaign, CampaignTarget, ConfiguredStep, DocumentRequirement,
     DocumentType, RequirementScope, Step, StepKind, StepRule, StepWork, kind_of, local_day_end, local_day_start,
-    steps_where, REVISION, step_label, canonical_rank, ConsultedAgency,
+    steps_where, REVISION, step_label, canonical_rank, ConsultedAgency, document_type_name, regime_form,
 )
 from .dossiers import (  # noqa: F401
     FINAL_STATUSES, RETURNABLE_STATUSES, NOMINEE_EDITABLE_STATUSES, REPORT_EDITABLE_STATUSES, REVIEW_STATUSES, STATUS_AT_STEP, STEP_AT_STATUS,
@@ -14,4 +14,5 @@ from .units import (  # noqa: F401
     citizen_id_problem, units_at,
 )
 from .audit import AuditCheck  # noqa: F401
+from .regimes import BaseSalary, LegalRegime, PrizeRule, RegimeForm, RegimeText, TextKind  # noqa: F401
 from .steps import ConsultationAnswer, ObjectionSource, PostingObjection, PublicPosting, Verdict  # noqa: F401

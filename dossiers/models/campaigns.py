@@ -52,6 +52,12 @@ class Campaign(models.Model):
         _("khóa quy định lúc"), null=True, blank=True,
         help_text=_("Khi hồ sơ đầu tiên được nộp, quy định của đợt thi đua không thể sửa nữa."),
     )
+    regime = models.ForeignKey(
+        "dossiers.LegalRegime", on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
+        verbose_name=_("chế độ pháp lý"),
+        help_text=_("Chế độ (luật, nghị định, thông tư, mẫu, mức thưởng) đang áp dụng vào ngày bắt đầu đợt thi đua; "
+                    "tự ghi khi lập đợt và không đổi theo luật mới."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -67,6 +73,14 @@ class Campaign(models.Model):
 
     def __str__(self):
         return f"{self.plan_number} — {self.title}"
+
+    def save(self, *args, **kwargs):
+        # A new campaign pins the regime in force on its opening day (the start of the emulation period).
+        if self.regime_id is None and self._state.adding and self.period_start:
+            from .regimes import LegalRegime
+
+            self.regime = LegalRegime.in_force(self.period_start)
+        super().save(*args, **kwargs)
 
     @property
     def window_open_at(self) -> dt.datetime:
@@ -118,6 +132,10 @@ class AwardForm(models.Model):
     signer_office = models.CharField(
         _("chức danh người ký"), max_length=255, help_text=_("Ví dụ: CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN")
     )
+    prize_award = models.SlugField(
+        _("mức thưởng theo chế độ (mã)"), max_length=60, blank=True,
+        help_text=_("Mã hình thức trong bảng tiền thưởng của chế độ pháp lý; để trống: dùng mã của hình thức."),
+    )
 
     class Meta:
         verbose_name = _("hình thức khen thưởng")
@@ -126,6 +144,10 @@ class AwardForm(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def prize_key(self) -> str:
+        return self.prize_award or self.code
 
 
 class Step(models.TextChoices):
@@ -403,3 +425,27 @@ class DocumentRequirement(models.Model):
 
     def __str__(self):
         return f"{self.get_step_display()}: {self.document_type}"
+
+    @property
+    def name(self) -> str:
+        """The document's name as the campaign's pinned regime calls it (its form number and text), else the
+        document type's own name."""
+        return document_type_name(self.award_form.campaign, self.document_type)
+
+
+def document_type_name(campaign, document_type) -> str:
+    """"Báo cáo thành tích (mẫu số 07, Nghị định 91/2017/NĐ-CP)" under the regime the campaign pinned."""
+    form = regime_form(campaign, document_type.code)
+    return form.display_name if form else document_type.name
+
+
+def regime_form(campaign, code: str):
+    """The pinned regime's form for a document type (None when the regime lists none). The regime's forms
+    are read once per campaign object (a regime is append-only)."""
+    if campaign is None or not campaign.regime_id:
+        return None
+    cache = campaign.__dict__.setdefault("_regime_forms", None)
+    if cache is None:
+        cache = {f.document_type: f for f in campaign.regime.forms.all()}
+        campaign.__dict__["_regime_forms"] = cache
+    return cache.get(code)

@@ -10,6 +10,7 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from .campaigns import (
     STEP_KINDS, ActingUnitSource, AwardForm, Campaign, ConfiguredStep, RequirementScope, Step, canonical_rank,
+    document_type_name,
     kind_of,
 )
 from .fsm import SafeRefreshMixin, ThreadSafeFSMField
@@ -117,7 +118,8 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                 name="one_live_dossier_per_unit_and_form",
             )
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [models.Index(fields=["campaign", "status"]),
+                   models.Index(fields=["created_at"], name="dossier_created_at")]  # the default order (admin, lists)
 
     def __str__(self):
         return _g("Hồ sơ #%(pk)s — %(unit)s") % {"pk": self.pk, "unit": self.unit}
@@ -278,12 +280,14 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                     continue
                 if req.scope == RequirementScope.DOSSIER:
                     if not any(t == req.document_type_id for t, _n in present):
-                        problems.append(_g("Thiếu %(doc)s.") % {"doc": req.document_type.name})
+                        problems.append(_g("Thiếu %(doc)s.")
+                                        % {"doc": document_type_name(self.campaign, req.document_type)})
                 else:
                     for nominee in nominees:
                         if (req.document_type_id, nominee.pk) not in present:
                             problems.append(_g("Thiếu %(doc)s của %(name)s.")
-                                            % {"doc": req.document_type.name, "name": nominee.name})
+                                            % {"doc": document_type_name(self.campaign, req.document_type),
+                                               "name": nominee.name})
         return list(dict.fromkeys(problems))
 
     def consultation_problems(self, step=Step.CONSULTATION) -> list[str]:

@@ -137,7 +137,8 @@ class DossierEvent(models.Model):
             raise ValueError("DossierEvent is append-only")
         from dossiers.audit import chain_event
 
-        with transaction.atomic(using=kwargs.get("using")):
+        # savepoint=False: a failure here fails the enclosing transaction (a path move) as a whole
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             chain_event(self)
             super().save(*args, **kwargs)
 

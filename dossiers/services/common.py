@@ -5,7 +5,7 @@ import time
 from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 
-from .. import calendar
+from .. import calendar, txn
 from ..errors import Conflict
 from ..models import Dossier, DossierEvent
 from ..policy import Action, require
@@ -53,6 +53,7 @@ def lock_dossier(dossier: Dossier | int, *, seen_status=_FROM_OBJECT) -> Dossier
         seen_status = dossier.status if isinstance(dossier, Dossier) else None
     locked = (Dossier.objects.select_for_update(of=("self",))
               .select_related("campaign", "award_form", "unit").get(pk=pk))
+    txn.remember(("dossier-row-lock", pk))     # the event chain need not lock it again
     if seen_status is not None and locked.status != seen_status:
         raise Conflict.moved_on(pks=[locked.pk], status=locked.get_status_display())
     return locked

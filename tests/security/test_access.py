@@ -56,6 +56,7 @@ PK_FACTORY = {
     "criteria:registration_confirm": (lambda s: {"pk": s.registration.pk}, lambda s: s.w.nora, {"POST"}),
     "criteria:registration_return": (lambda s: {"pk": s.registration.pk}, lambda s: s.w.nora, {"POST"}),
     "imports:nominees": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"GET", "POST"}),
+    "precheck:retry": (lambda s: {"document_pk": s.document.pk}, lambda s: s.w.alice, {"POST"}),
     # issue 12: a consulted agency's answer, the office's objections at a posting step, the public form
     "workflows:consultation_answer": (lambda s: {"pk": kinds(s).consulting.pk}, lambda s: kinds(s).police_head,
                                       {"POST"}),

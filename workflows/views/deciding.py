@@ -2,9 +2,11 @@
 PDF, the confirmation of what will be signed, and the signing itself (workflows.services)."""
 
 import datetime as dt
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,23 +24,29 @@ from ._common import _int, _ints
 
 
 # --- the decision ---------------------------------------------------------------------------------
+DECISIONS_PAGE_SIZE = 50
+CONFIRM_NAMES = 200     # the confirmation names this many nominees, then says how many more
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def decisions(request):
-    """Chủ tịch: the dossiers awaiting decision, grouped by award form (one Quyết định each), with
-    each nominee; approve all or per nominee; the decision number and date. "Xem dự thảo" gives
-    the draft PDF (DỰ THẢO); "Ký quyết định…" shows what will be signed; "Xác nhận ký" signs."""
-    awaiting = selectors.awaiting_decision(request.user)
-    if not awaiting and not roles_at_any(request.user, Role.CHAIRMAN):
+    """Chủ tịch: the dossiers awaiting decision, one award form at a time (one Quyết định each),
+    paged, with each nominee; approve all or per nominee, or every dossier awaiting in the form
+    (decided by a query here, not by the ids the page posts); the decision number and date. "Xem dự
+    thảo" gives the draft PDF (DỰ THẢO); "Ký quyết định…" shows what will be signed; "Xác nhận ký"
+    signs."""
+    forms = selectors.decision_forms(request.user)
+    if not forms and not roles_at_any(request.user, Role.CHAIRMAN):
         raise Http404
     if request.method == "GET":
-        return _render_decisions(request, awaiting)
+        return _render_decisions(request, forms)
     posted = request.POST
     action = posted.get("action", "confirm")
     if action == "edit":
-        return _render_decisions(request, awaiting, posted=posted)
+        return _render_decisions(request, forms, posted=posted)
     try:
-        chosen, outcomes, number, signed_on = _decision_input(request, awaiting)
+        chosen, outcomes, number, signed_on = _decision_input(request)
         if action == "preview":
             pdf = services.decision_preview(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
                                             signed_on=signed_on)
@@ -53,40 +61,60 @@ def decisions(request):
         decision = services.decision_sign(dossiers=chosen, actor=request.user, outcomes=outcomes, number=number,
                                           signed_on=signed_on)
     except DossierError as exc:
-        return _render_decisions(request, awaiting, status=exc.status_code, posted=posted, **error_overrides(exc))
+        return _render_decisions(request, forms, status=exc.status_code, posted=posted, **error_overrides(exc))
     messages.success(request, _("Đã ký quyết định cho %(count)s hồ sơ.") % {"count": len(chosen)})
     if decision is not None:  # None: nobody was awarded, no Quyết định to show
         return redirect("certificates:decision", decision.pk)
     return redirect("workflows:decisions")
 
 
-def _decision_input(request, awaiting):
+def _chosen_digest(dossiers) -> str:
+    """What "every dossier awaiting in this form" meant when the confirmation was shown."""
+    return hashlib.sha256(",".join(str(d.pk) for d in sorted(dossiers, key=lambda d: d.pk)).encode()).hexdigest()
+
+
+def _decision_input(request):
     """The chosen dossiers (of the posted award form), each nominee's outcome (a nominee of an
     unticked dossier is not decided), the number and the date. A posted dossier that is not awaiting
-    this user's decision is refused with its real reason: not theirs to decide, or decided meanwhile."""
+    this user's decision is refused with its real reason: not theirs to decide, or decided meanwhile.
+    With scope=all: every dossier awaiting the user's decision in the form, read here (the dossiers
+    shown on the page and unticked left out; their nominees as ticked; the others' all awarded)."""
     posted = request.POST
     form_id = _int(posted.get("award_form"))
     chosen_ids = _ints(posted.getlist("dossier"))
-    gone = sorted(chosen_ids - {d.pk for d in awaiting})
-    if gone:
-        found = {d.pk: d for d in Dossier.objects.filter(pk__in=gone).select_related("campaign", "award_form", "unit")}
-        not_mine = [pk for pk in gone if pk not in found or not _may_decide(request.user, found[pk])]
-        if not_mine:
-            raise NotPermitted(_("Bạn không có thẩm quyền quyết định hồ sơ %(ids)s.")
-                               % {"ids": ", ".join(f"#{pk}" for pk in not_mine)})
-        raise Conflict.moved_on(pks=gone, status=", ".join(
-            str(DossierStatus(found[pk].status).label) for pk in gone if pk in found) or "—")
-    other_form = sorted(d.pk for d in awaiting if d.pk in chosen_ids and d.award_form_id != form_id)
-    if other_form:
-        raise InvalidInput(_("Hồ sơ %(ids)s thuộc hình thức khen thưởng khác: mỗi hình thức là một quyết định.")
-                           % {"ids": ", ".join(f"#{pk}" for pk in other_form)})
-    chosen = [d for d in awaiting if d.pk in chosen_ids]
-    if not chosen:
-        raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
+    awarded = _ints(posted.getlist("award"))
+    if posted.get("scope") == "all" and form_id is not None:
+        shown = _ints(posted.getlist("shown"))
+        chosen = [d for d in selectors.awaiting_decision(request.user, award_form_id=form_id)
+                  if d.pk in chosen_ids or d.pk not in shown]
+        if not chosen:
+            raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
+        if posted.get("action") == "sign" and posted.get("digest") != _chosen_digest(chosen):
+            raise Conflict(_("Danh sách hồ sơ chờ quyết định của hình thức này đã thay đổi từ lúc xác nhận: "
+                             "hãy xem lại trước khi ký."))
+        outcomes = {n.pk: (n.pk in awarded if d.pk in shown else True) for d in chosen for n in d.nominees.all()}
+    else:
+        awaiting = list(selectors.awaiting_decision(request.user, pks=chosen_ids))
+        gone = sorted(chosen_ids - {d.pk for d in awaiting})
+        if gone:
+            found = {d.pk: d for d in Dossier.objects.filter(pk__in=gone).select_related("campaign", "award_form",
+                                                                                            "unit")}
+            not_mine = [pk for pk in gone if pk not in found or not _may_decide(request.user, found[pk])]
+            if not_mine:
+                raise NotPermitted(_("Bạn không có thẩm quyền quyết định hồ sơ %(ids)s.")
+                                   % {"ids": ", ".join(f"#{pk}" for pk in not_mine)})
+            raise Conflict.moved_on(pks=gone, status=", ".join(
+                str(DossierStatus(found[pk].status).label) for pk in gone if pk in found) or "—")
+        other_form = sorted(d.pk for d in awaiting if d.award_form_id != form_id)
+        if other_form:
+            raise InvalidInput(_("Hồ sơ %(ids)s thuộc hình thức khen thưởng khác: mỗi hình thức là một quyết định.")
+                               % {"ids": ", ".join(f"#{pk}" for pk in other_form)})
+        chosen = awaiting
+        if not chosen:
+            raise InvalidInput(_("Hãy chọn ít nhất một hồ sơ để ký quyết định."))
+        outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
     signed_on = _parse_date(posted.get("signed_on", ""))
     number = posted.get("number", "")
-    awarded = _ints(posted.getlist("award"))
-    outcomes = {n.pk: n.pk in awarded for d in chosen for n in d.nominees.all()}
     return chosen, outcomes, number, signed_on
 
 
@@ -109,11 +137,16 @@ def _signer(user, unit_id):
 
 def _render_confirmation(request, chosen, outcomes, number, signed_on):
     nominees = [n for d in chosen for n in d.nominees.all()]
+    awarded = [n for n in nominees if outcomes.get(n.pk)]
+    not_awarded = [n for n in nominees if not outcomes.get(n.pk)]
     form = chosen[0].award_form
     context = {
         "award_form": form, "campaign": form.campaign, "dossiers": chosen, "number": " ".join(number.split()),
-        "signed_on": signed_on, "awarded": [n for n in nominees if outcomes.get(n.pk)],
-        "not_awarded": [n for n in nominees if not outcomes.get(n.pk)], "posted": request.POST,
+        "signed_on": signed_on, "awarded": awarded[:CONFIRM_NAMES], "awarded_count": len(awarded),
+        "awarded_more": max(len(awarded) - CONFIRM_NAMES, 0),
+        "not_awarded": not_awarded[:CONFIRM_NAMES], "not_awarded_more": max(len(not_awarded) - CONFIRM_NAMES, 0),
+        "posted": request.POST,
+        "digest": _chosen_digest(chosen) if request.POST.get("scope") == "all" else "",
         "signer": _signer(request.user, form.deciding_unit_id),
     }
     return render(request, "workflows/decision_confirm.html", context)
@@ -131,29 +164,37 @@ def _parse_date(value: str) -> dt.date:
                            % {"value": value[:20]}) from None
 
 
-def _render_decisions(request, awaiting, *, status=200, posted=None, **extra):
-    """One group per award form: a Quyết định covers the dossiers of one award form."""
+def _render_decisions(request, forms, *, status=200, posted=None, **extra):
+    """The award forms awaiting the user's decision (with how many dossiers each) and one of them
+    (?form=, the posted one, or the first), its dossiers paged: a Quyết định covers one award form."""
     posted_form = _int(posted.get("award_form")) if posted else None
-    groups = {}
-    for dossier in awaiting:
-        groups.setdefault(dossier.award_form_id, {"award_form": dossier.award_form, "dossiers": []})["dossiers"].append(
-            dossier)
-    for form_id, group in groups.items():
+    by_id = {form.pk: (form, count) for form, count in forms}
+    form_id = posted_form if posted_form in by_id else _int(request.GET.get("form"))
+    if form_id not in by_id:
+        form_id = forms[0][0].pk if forms else None
+    group = None
+    if form_id is not None:
+        form, count = by_id[form_id]
+        page = Paginator(selectors.awaiting_decision(request.user, award_form_id=form_id),
+                         DECISIONS_PAGE_SIZE).get_page(request.GET.get("page") or (posted or {}).get("page"))
+        dossiers = list(page.object_list)
         mine = posted is not None and form_id == posted_form
-        group["chosen"] = (_ints(posted.getlist("dossier")) if mine
-                           else {d.pk for d in group["dossiers"]})
-        # a nominee of an unticked dossier is shown unticked: it is not decided with this Quyết định
-        group["awarded"] = (_ints(posted.getlist("award")) & {n.pk for d in group["dossiers"] if d.pk in group["chosen"]
-                                                              for n in d.nominees.all()} if mine
-                            else {n.pk for d in group["dossiers"] for n in d.nominees.all()})
-        group["number"] = posted.get("number", "") if mine else ""
-        group["signed_on"] = posted.get("signed_on", "") if mine else timezone.localdate().strftime("%d/%m/%Y")
-        group["error"] = extra.get("error") if mine else None
-        group["problems"] = extra.get("problems", []) if mine else []
-    shown_in_group = posted_form in groups
-    context = {"groups": list(groups.values()), "awaiting": awaiting,
-               "signer": _signer(request.user, next((g["award_form"].deciding_unit_id for g in groups.values()), None)),
+        chosen = _ints(posted.getlist("dossier")) if mine else {d.pk for d in dossiers}
+        group = {
+            "award_form": form, "count": count, "page": page, "dossiers": dossiers, "chosen": chosen,
+            # a nominee of an unticked dossier is shown unticked: it is not decided with this Quyết định
+            "awarded": (_ints(posted.getlist("award")) & {n.pk for d in dossiers if d.pk in chosen
+                                                          for n in d.nominees.all()} if mine
+                        else {n.pk for d in dossiers for n in d.nominees.all()}),
+            "all": (posted.get("scope") == "all") if mine else False,
+            "number": posted.get("number", "") if mine else "",
+            "signed_on": posted.get("signed_on", "") if mine else timezone.localdate().strftime("%d/%m/%Y"),
+            "error": extra.get("error") if mine else None,
+            "problems": extra.get("problems", []) if mine else [],
+        }
+    context = {"groups": [group] if group else [], "forms": forms, "form_id": form_id,
+               "signer": _signer(request.user, group["award_form"].deciding_unit_id if group else None),
                "error": None, "problems": [], **extra}
-    if shown_in_group:  # the message sits beside the form it is about
+    if group and posted_form == form_id:  # the message sits beside the form it is about
         context.update(error=None, problems=[])
     return render(request, "workflows/decisions.html", context, status=status)

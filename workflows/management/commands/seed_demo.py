@@ -73,8 +73,8 @@ def walk(dossier, actors, until=DossierStatus.DECIDED):
 PASSWORD = "khenthuong2023"
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 RULEBOOKS = settings.BASE_DIR / "rulebooks"  # the demo's campaigns are loaded from their rulebook files
-LEGAL_BASIS = (
-    "Luật Thi đua, khen thưởng ngày 15/6/2022; Nghị định số 98/2023/NĐ-CP; Nghị định số 45/2020/NĐ-CP "
+LEGAL_BASIS = (  # the commendation law and decree come from the campaign's legal regime (regimes/*.yaml)
+    "Nghị định số 45/2020/NĐ-CP "
     "ngày 08/4/2020 của Chính phủ về thực hiện thủ tục hành chính trên môi trường điện tử; Nghị quyết số "
     "49-NQ/TU ngày 28/9/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số tỉnh Lạng Sơn."
 )
@@ -270,6 +270,14 @@ class Command(BaseCommand):
         walk(new_dossier(live, live_form, "tplangson"), actors("tplangson"), until=DossierStatus.AWAITING_DECISION)
         walk(new_dossier(live, live_form, "huulung"), actors("huulung"), until=DossierStatus.APPRAISED)
         walk(new_dossier(live, live_form, "yte", person=False), actors("yte"), until=DossierStatus.PROPOSAL_READY)
+        # A 2026 decision under the regime the campaign pinned (Nghị định 152/2025/NĐ-CP), with its prize money.
+        awarded = new_dossier(live, live_form, "tuphap", person=False)
+        add_nominees(awarded, officers["tuphap"], individuals=[
+            {"full_name": "Vũ Thị Minh Thư", "citizen_id": "020194007788",
+             "position": "Trưởng phòng Hành chính tư pháp", "workplace": units["tuphap"].name}])
+        awarded = walk(awarded, actors("tuphap"), until=DossierStatus.AWAITING_DECISION)
+        services.decision_sign(dossiers=[awarded], actor=chairman, number="2468/QĐ-UBND", signed_on=today,
+                               outcomes={n.pk: True for n in awarded.nominees.all()})
 
         # 3. Seed 004: the centre's own campaign, Giấy khen of its director (proposal → council → decision).
         centre = units["ttpvhcc"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_step_kinds_position_consultation_posting'),
+        ('dossiers', '0011_dossier_created_at_index'),
     ]
 
     operations = [
