@@ -58,7 +58,7 @@ def _prepare_step(dossier: Dossier, actors: Actors, step, files=sample_file) -> 
     for requirement in dossier.requirements():
         if requirement.step != step:
             continue
-        document_type = types[requirement.document_type_id]
+        document_type = types.get(requirement.document_type_id) or requirement.document_type  # any rulebook's type
         for nominee in (nominees if requirement.scope == RequirementScope.NOMINEE else [None]):
             document_upload(dossier=dossier, actor=actors.officer,
                             file=files(dossier=dossier, document_type=document_type, nominee=nominee,

@@ -346,6 +346,11 @@ class StepRule(models.Model):
         _("vai trò thực hiện"), max_length=20, choices=Role.choices, blank=True,
         help_text=_("Để trống: vai trò mặc định của loại bước (ví dụ: thẩm định viên ở bước thẩm định)."),
     )
+    acting_unit_source = models.CharField(
+        _("đơn vị thực hiện theo"), max_length=20, choices=ActingUnitSource.choices, blank=True,
+        help_text=_("Khi không ghi đơn vị cụ thể: lấy đơn vị thực hiện từ đâu (ví dụ: đơn vị lập hồ sơ, khi thủ "
+                    "trưởng đơn vị quyết định danh hiệu Lao động tiên tiến). Để trống: theo loại bước."),
+    )
     position = models.PositiveSmallIntegerField(
         _("thứ tự"), default=0,
         help_text=_("Thứ tự của bước trên đường đi của hồ sơ. 0: theo thứ tự chuẩn của loại bước."),

@@ -155,8 +155,8 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
         step = Step(step)
         rule = self.step_rules().get(step)
         kind = STEP_KINDS[step]
-        acting_unit_id = (rule.acting_unit_id if rule and rule.acting_unit_id
-                          else _ACTING_UNIT[kind.acting_unit](self))
+        source = rule.acting_unit_source if rule and rule.acting_unit_source else kind.acting_unit
+        acting_unit_id = rule.acting_unit_id if rule and rule.acting_unit_id else _ACTING_UNIT[source](self)
         consulted = ()
         if rule and kind.is_consultation:
             consulted = tuple((agency.unit_id, agency.lead_days or rule.lead_days) for agency in rule.consulted.all())
