@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from certificates.models import Certificate, Decision
 from dossiers.models import (
-    STEP_KINDS, ActingUnitSource, Dossier, DossierEvent, Membership, Person, Role, StepRule,
+    STEP_KINDS, ActingUnitSource, Dossier, DossierEvent, Membership, Nominee, Outcome, Person, Role, StepRule,
 )
 from dossiers.rules import is_admin, statuses_from
 from dossiers.selectors import consulted_q
@@ -87,6 +87,28 @@ def person_history(person: Person) -> list[dict]:
             "register_code": certificate.register_code,
             "revoked": certificate.revoked_at is not None or decision.is_revoked,
             "verify_path": reverse("certificates:verify", args=[certificate.token]),
+            "issuer": decision.issuing_unit.name, "central": False,
+        })
+    rows += central_awards(person)
+    rows.sort(key=lambda row: row["decision_date"], reverse=True)
+    return rows
+
+
+def central_awards(person: Person) -> list[dict]:
+    """Awards of the central level (Bằng khen của Thủ tướng, Huân chương…) recorded by the province from
+    the central decision: no certificate is printed in the province, so no register code nor
+    verification link."""
+    rows = []
+    nominees = (Nominee.objects.filter(person=person, outcome=Outcome.AWARDED, dossier__central_decision__isnull=False)
+                .select_related("dossier__central_decision", "dossier__award_form__campaign", "dossier__unit"))
+    for nominee in nominees:
+        decision = nominee.dossier.central_decision
+        rows.append({
+            "decision_number": decision.number, "decision_date": decision.signed_on, "decision_id": None,
+            "certificate_id": None, "award_form": nominee.dossier.award_form.name,
+            "campaign": str(nominee.dossier.award_form.campaign), "unit": nominee.dossier.unit.name,
+            "outcome": nominee.outcome, "register_code": "", "revoked": False, "verify_path": "",
+            "issuer": decision.issuer, "central": True,
         })
     return rows
 
@@ -94,7 +116,7 @@ def person_history(person: Person) -> list[dict]:
 def person_awards(person: Person) -> list[Certificate]:
     """Every award of the person: certificates of issued (or revoked) decisions, newest first."""
     return list(Certificate.objects.filter(nominee__person=person)
-                .select_related("decision__award_form__campaign", "nominee__dossier__unit", "decision")
+                .select_related("decision__award_form__campaign", "nominee__dossier__unit", "decision__issuing_unit")
                 .order_by("-decision__signed_on", "-pk"))
 
 

@@ -259,8 +259,8 @@ class PersonLookupSerializer(serializers.Serializer):
 
 class PersonAwardSerializer(serializers.Serializer):
     decision_number = serializers.CharField()
-    decision_id = serializers.IntegerField()
-    certificate_id = serializers.IntegerField()
+    decision_id = serializers.IntegerField(allow_null=True, help_text="null: a central decision (no local record)")
+    certificate_id = serializers.IntegerField(allow_null=True, help_text="null: no certificate printed locally")
     decision_date = serializers.DateField()
     award_form = serializers.CharField()
     campaign = serializers.CharField()
@@ -269,6 +269,8 @@ class PersonAwardSerializer(serializers.Serializer):
     register_code = serializers.CharField(allow_blank=True)
     revoked = serializers.BooleanField()
     verify_path = serializers.CharField(allow_blank=True)
+    issuer = serializers.CharField(help_text="who issued the decision (the province's body, or the central level)")
+    central = serializers.BooleanField(help_text="a central decision recorded by the province (no local certificate)")
 
 
 class PersonHistorySerializer(serializers.Serializer):

@@ -1,12 +1,12 @@
 from django import forms
 from django.contrib import admin
 
-from dossiers.admin import ReadOnlyAdmin
+from dossiers.admin import ReadOnlyAdmin, ReadOnlyInline
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    Assessment, CriteriaOverride, Criterion, DisciplineRecord, Evaluation, EvaluationLine, MetricImport,
-    NomineeWarning, ReportDraft, ThresholdMode, UnitMetric,
+    Assessment, CriteriaOverride, Criterion, DisciplineRecord, EmulationRegistration, Evaluation, EvaluationLine,
+    MetricImport, NomineeWarning, RegistrationLine, RegistrationRule, ReportDraft, ThresholdMode, UnitMetric,
 )
 
 
@@ -154,3 +154,26 @@ class NomineeWarningAdmin(admin.ModelAdmin):
 class ReportDraftAdmin(admin.ModelAdmin):
     list_display = ["nominee", "updated_by", "updated_at"]
     readonly_fields = ["nominee", "updated_by", "updated_at"]
+
+
+@admin.register(RegistrationRule)
+class RegistrationRuleAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "opens", "closes"]
+
+
+class RegistrationLineInline(ReadOnlyInline):
+    model = RegistrationLine
+    fields = ["award_form", "nominee_kind", "count"]
+    readonly_fields = fields
+
+
+@admin.register(EmulationRegistration)
+class EmulationRegistrationAdmin(ReadOnlyAdmin):
+    """Read only: units send, Ban TĐKT confirms or returns on the page (criteria.registrations)."""
+
+    list_display = ["unit", "campaign", "status", "submitted_at", "reviewed_by", "reviewed_at"]
+    list_filter = ["status", "campaign"]
+    search_fields = ["unit__name"]
+    readonly_fields = ["campaign", "unit", "status", "targets", "submitted_by", "submitted_at", "reviewed_by",
+                       "reviewed_at", "review_note"]
+    inlines = [RegistrationLineInline]

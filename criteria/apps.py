@@ -11,8 +11,11 @@ class CriteriaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from dossiers.rulebooks import register_extension
         from dossiers.services.hooks import register_nominee_check
 
+        from . import rulebook
         from .services import nominee_checks
 
         register_nominee_check("criteria.nominee_checks", nominee_checks)
+        register_extension("criteria", parse=rulebook.parse, load=rulebook.load)

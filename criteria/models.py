@@ -36,6 +36,7 @@ class ThresholdMode(models.TextChoices):
     BY_LEVEL = "by_level", _("Theo cấp đơn vị (chỉ tiêu của đợt thi đua)")
     PLAN_PLUS = "plan_plus", _("Kế hoạch giao của đơn vị + N điểm")
     JUDGED = "judged", _("Do Hội đồng / chuyên viên đánh giá")
+    REGISTERED = "registered", _("Đã đăng ký thi đua đầu năm (được xác nhận)")
 
 
 class Criterion(models.Model):
@@ -66,7 +67,7 @@ class Criterion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["award_form", "nominee_kind", "code"], name="criterion_unique"),
             models.CheckConstraint(
-                condition=Q(mode="judged") | ~Q(metric=""), name="criterion_measured_has_metric"),
+                condition=Q(mode__in=["judged", "registered"]) | ~Q(metric=""), name="criterion_measured_has_metric"),
             models.CheckConstraint(
                 condition=~Q(mode="plan_plus") | (~Q(plan_metric="") & Q(threshold__isnull=False)),
                 name="criterion_plan_plus_complete"),
@@ -80,6 +81,10 @@ class Criterion(models.Model):
     @property
     def is_judged(self) -> bool:
         return self.mode == ThresholdMode.JUDGED
+
+    @property
+    def is_registration(self) -> bool:
+        return self.mode == ThresholdMode.REGISTERED
 
 
 class MetricImport(models.Model):
@@ -262,3 +267,79 @@ class ReportDraft(models.Model):
     class Meta:
         verbose_name = _("phần lời văn báo cáo thành tích")
         verbose_name_plural = _("phần lời văn báo cáo thành tích")
+
+
+# --- Emulation registration (đăng ký thi đua) ------------------------------------------------------
+class RegistrationRule(models.Model):
+    """RegistrationRule — thời hạn đăng ký thi đua đầu năm của một đợt (khen thưởng thường xuyên), from
+    its rulebook file. Dossiers sent at year end are checked against the confirmed registrations."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="registration_rule")
+    opens = models.DateField(_("đăng ký từ ngày"))
+    closes = models.DateField(_("đăng ký đến hết ngày"))
+
+    class Meta:
+        verbose_name = _("thời hạn đăng ký thi đua")
+        verbose_name_plural = _("thời hạn đăng ký thi đua")
+        constraints = [models.CheckConstraint(condition=Q(closes__gte=models.F("opens")),
+                                              name="registration_rule_ordered")]
+
+    def __str__(self):
+        return f"{self.campaign.plan_number}: {self.opens:%d/%m/%Y} – {self.closes:%d/%m/%Y}"
+
+
+class RegistrationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Đã gửi, chờ xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+    RETURNED = "returned", _("Trả lại để sửa")
+
+
+class EmulationRegistration(models.Model):
+    """EmulationRegistration — bản đăng ký thi đua của một đơn vị cho một đợt (đầu năm): các danh hiệu,
+    hình thức khen thưởng và chỉ tiêu đơn vị phấn đấu; Ban Thi đua – Khen thưởng (Sở Nội vụ) xác nhận."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="registrations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=12, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.SUBMITTED)
+    targets = models.TextField(_("chỉ tiêu, nội dung phấn đấu"), blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    review_note = models.CharField(_("ý kiến của Ban TĐKT"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "unit__name"]
+        verbose_name = _("đăng ký thi đua")
+        verbose_name_plural = _("đăng ký thi đua")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="registration_once_per_unit"),
+            models.CheckConstraint(condition=~Q(status="confirmed") | Q(reviewed_at__isnull=False),
+                                   name="registration_confirmed_when_reviewed"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.campaign.plan_number}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+
+class RegistrationLine(models.Model):
+    """One title the unit registers for: an award form, for collectives or individuals, how many."""
+
+    registration = models.ForeignKey(EmulationRegistration, on_delete=models.CASCADE, related_name="lines")
+    award_form = models.ForeignKey(AwardForm, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("danh hiệu / hình thức"))
+    nominee_kind = models.CharField(_("đối tượng"), max_length=12, choices=NomineeKind.choices)
+    count = models.PositiveSmallIntegerField(_("số lượng đăng ký"))
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "award_form", "nominee_kind"], name="registration_line_once"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="registration_line_count_positive"),
+        ]

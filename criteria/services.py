@@ -168,7 +168,11 @@ def build_lines(nominee: Nominee, criteria: list[Criterion], metric_import: Metr
     for criterion in criteria:
         line = EvaluationLine(criterion=criterion, criterion_name=criterion.name[:300], is_hard=criterion.is_hard,
                               is_judged=criterion.is_judged, comparison=criterion.comparison)
-        if criterion.is_judged:
+        if criterion.is_registration:
+            from .registrations import registration_check
+
+            line.passed, line.source, line.note = registration_check(nominee)
+        elif criterion.is_judged:
             if sources is not None:
                 assessment = sources.assessments.get((nominee.pk, criterion.pk))
             else:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import registration_views, views
 
 app_name = "criteria"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
     path("dot/<int:pk>/bao-cao.xlsx", views.reports_xlsx, name="reports_xlsx"),
     path("dot/<int:pk>/to-trinh.pdf", views.proposal_pdf, name="proposal_pdf"),
     path("dot/<int:pk>/tong-hop.pdf", views.consolidated_pdf, name="consolidated_pdf"),
+    path("dang-ky-thi-dua/", registration_views.registration_home, name="registrations"),
+    path("dang-ky-thi-dua/dot/<int:pk>/don-vi/<int:unit_pk>/gui/", registration_views.registration_submit, name="registration_submit"),
+    path("dang-ky-thi-dua/<int:pk>/xac-nhan/", registration_views.registration_review, {"verdict": "confirm"},
+         name="registration_confirm"),
+    path("dang-ky-thi-dua/<int:pk>/tra-lai/", registration_views.registration_review, {"verdict": "return"},
+         name="registration_return"),
     path("nhap-so-lieu/", views.metrics_upload, name="import"),
     path("nhap-so-lieu/mau.xlsx", views.metrics_template, name="import_template"),
     path("ho-so/<int:pk>/", views.dossier_criteria, name="dossier"),

@@ -33,10 +33,14 @@ class Action(StrEnum):
     RATE = "rate"  # the unit rates the service once there is a result
     EDIT_REPORTS = "edit_reports"  # the free text of the achievement reports (before they are done)
     JUDGE_CRITERIA = "judge_criteria"  # re-evaluate, assess, override the criteria at the step judging them
+    COUNCIL_VOTE = "council_vote"  # record the provincial council's meeting and votes
+    SEND_UPWARD = "send_upward"  # sign the tờ trình to the central level
+    RECORD_CENTRAL = "record_central"  # record the central decision
 
 
 # Actions whose actor is the role of the step in progress: without a step, there is nobody to ask.
-_AT_CURRENT_STEP = {Action.PREPARE, Action.REVIEW, Action.RETURN, Action.REJECT, Action.DECIDE}
+_AT_CURRENT_STEP = {Action.PREPARE, Action.REVIEW, Action.RETURN, Action.REJECT, Action.DECIDE,
+                    Action.COUNCIL_VOTE, Action.SEND_UPWARD, Action.RECORD_CENTRAL}
 
 
 def _current_kind_has(dossier: Dossier, capability: str) -> bool:
@@ -77,6 +81,12 @@ def possible(dossier: Dossier, action: Action) -> bool:
             return dossier.unit_may_edit_reports
         case Action.JUDGE_CRITERIA:
             return _current_kind_has(dossier, "judges_criteria")
+        case Action.COUNCIL_VOTE:
+            return _current_kind_has(dossier, "records_council_vote")
+        case Action.SEND_UPWARD:
+            return _current_kind_has(dossier, "sends_upward")
+        case Action.RECORD_CENTRAL:
+            return _current_kind_has(dossier, "records_central_decision")
     raise ValueError(action)
 
 

@@ -11,6 +11,7 @@ version for a new campaign."""
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -18,8 +19,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import (
-    STEP_KINDS, AwardForm, Campaign, CampaignTarget, ConsultedAgency, DocumentRequirement, DocumentType,
-    RequirementScope, Role, Step, StepRule, Unit, UnitLevel, canonical_rank,
+    STEP_KINDS, ActingUnitSource, AwardForm, Campaign, CampaignTarget, ConsultedAgency, CouncilVoteRule,
+    DocumentRequirement, DocumentType, RequirementScope, Role, Share, Step, StepRule, Unit, UnitLevel, VoteBase,
+    canonical_rank,
 )
 
 
@@ -105,6 +107,8 @@ class _Form:
     revision_lead_days: int
     steps: list  # _PathStep, in the file's order (their position on the path)
     requirements: list  # (Step, document type code, scope)
+    own_unit_steps: list = dataclasses.field(default_factory=list)  # steps done at the proposing unit (`own`)
+    vote_rule: dict | None = None  # the provincial council's vote (CouncilVoteRule fields)
 
 
 @dataclasses.dataclass
@@ -127,6 +131,27 @@ class Rulebook:
     document_types: dict  # code -> name
     targets: list  # (UnitLevel, metric, value)
     forms: list
+    extensions: dict = dataclasses.field(default_factory=dict)  # extension name -> what its parse returned
+
+
+@dataclasses.dataclass(frozen=True)
+class RulebookExtension:
+    """Sections of a rulebook file read by another app, registered from its AppConfig.ready() so the
+    domain never imports it (criteria: `campaign.registration` and each award form's `criteria`).
+    `parse(check, data)` reads the whole file (line-numbered mappings) and reports problems on
+    `check` like the loader's own; `load(campaign, payload)` writes, inside the loader's transaction,
+    after the award forms exist. A file with a problem in any section loads nothing."""
+
+    name: str
+    parse: Callable
+    load: Callable
+
+
+_extensions: dict[str, RulebookExtension] = {}
+
+
+def register_extension(name: str, *, parse: Callable, load: Callable) -> None:
+    _extensions[name] = RulebookExtension(name=name, parse=parse, load=load)
 
 
 def parse(text: str, *, source: str = "rulebook", window: tuple[dt.date, dt.date] | None = None) -> Rulebook:
@@ -153,10 +178,11 @@ def parse(text: str, *, source: str = "rulebook", window: tuple[dt.date, dt.date
         check.add(check.line_of(data, "award_forms"), _("mã hình thức “%(code)s” bị lặp.") % {"code": code})
     if not forms:
         check.add(check.line_of(data, "award_forms"), _("cần ít nhất một hình thức khen thưởng."))
+    extensions = {name: extension.parse(check, data) for name, extension in _extensions.items()}
     if check.problems:
         raise RulebookError(source, check.problems)
     return Rulebook(identifier=identifier, version=version, campaign=campaign, document_types=document_types,
-                    targets=targets, forms=forms)
+                    targets=targets, forms=forms, extensions=extensions)
 
 
 class _Units:
@@ -187,6 +213,10 @@ def _campaign(check: _Check, data, units: _Units, window) -> dict:
         "targets": check.field(data, "targets", list, required=False, default=[]),
     }
     for key in ("period", "window"):
+        if key == "window" and data.get("window") == "always":
+            # sudden awards (đột xuất): no window of their own, dossiers are received all through the period
+            values[key] = list(values["period"])
+            continue
         pair = check.field(data, key, list, default=[])
         if pair and (len(pair) != 2 or not all(isinstance(d, dt.date) for d in pair)):
             check.add(check.line_of(data, key), _("“%(key)s” là hai ngày [từ, đến] dạng YYYY-MM-DD.") % {"key": key})
@@ -271,11 +301,13 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
         lead_days = check.field(entry, "lead_days", int, default=5)
         if lead_days is not None and not 1 <= lead_days <= 90:
             check.add(check.line_of(entry, "lead_days"), _("thời hạn phải từ 1 đến 90 ngày làm việc."))
-        acting = units.get(entry, "acting_unit", required=False)
+        own = isinstance(entry, dict) and entry.get("acting_unit") == "own"  # the proposing unit acts (its head)
+        acting = None if own else units.get(entry, "acting_unit", required=False)
         role = check.field(entry, "role", str, required=False, default="")
         if role and role not in Role.values:
             check.add(check.line_of(entry, "role"), _("vai trò “%(role)s” không có; các vai trò: %(roles)s.")
                       % {"role": role, "roles": ", ".join(Role.values)})
+        form.vote_rule = _vote_rule(check, entry, step) or form.vote_rule
         path_step = _PathStep(step=step, lead_days=lead_days, acting_unit=acting, role=role)
         if kind.is_consultation:
             _consultation(check, entry, units, path_step)
@@ -285,6 +317,8 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
                     check.add(check.line_of(entry, key),
                               _("“%(key)s” chỉ dùng ở bước hiệp y (consultation).") % {"key": key})
         form.steps.append(path_step)
+        if own:
+            form.own_unit_steps.append(step)
         for document in check.field(entry, "documents", list, required=False, default=[]):
             code = check.field(document, "type", str)
             scope = check.field(document, "per", str, required=False, default=RequirementScope.DOSSIER.value)
@@ -306,6 +340,46 @@ def _award_form(check: _Check, item, units: _Units, document_types: dict) -> _Fo
             check.add(check.line_of(item, "path"),
                       _("hình thức “%(form)s” thiếu bước bắt buộc “%(step)s”.") % {"form": form.code, "step": step.value})
     return form
+
+
+def _vote_rule(check: _Check, entry, step: Step) -> dict | None:
+    """`vote:` of a provincial council step: the share of votes that passes (`threshold`, e.g. ">= 2/3"
+    or "> 50%"), counted against all members (`of: total`, the default) or those present (`of: present`),
+    and the share of members that must be present (`quorum`, default "> 1/2")."""
+    if not isinstance(entry, dict) or "vote" not in entry:
+        return None
+    if not STEP_KINDS[step].records_council_vote:
+        check.add(check.line_of(entry, "vote"), _("“vote” chỉ dùng ở bước Hội đồng TĐKT tỉnh bỏ phiếu "
+                                                  "(province_council)."))
+        return None
+    vote = check.field(entry, "vote", dict, default=None)
+    if vote is None:
+        return None
+    for key in vote:
+        if key not in ("threshold", "of", "quorum"):
+            check.add(check.line_of(vote, key), _("“vote” không có mục “%(key)s”; các mục: threshold, of, quorum.")
+                      % {"key": key})
+    values = {}
+    for key, default, required in (("threshold", None, True), ("quorum", "> 1/2", False)):
+        text = vote.get(key, default)
+        if text is None:
+            check.add(check.line_of(vote), _("thiếu mục “%(key)s”.") % {"key": key})
+            continue
+        try:
+            share = Share.parse(text)
+        except (ValueError, ZeroDivisionError):
+            check.add(check.line_of(vote, key),
+                      _("“%(key)s”: “%(text)s” không phải một tỷ lệ; viết như \">= 2/3\", \"> 1/2\" hoặc \">= 70%%\" "
+                        "(lớn hơn 0, không quá 1).") % {"key": key, "text": text})
+            continue
+        values[f"{key}_numerator"] = share.fraction.numerator
+        values[f"{key}_denominator"] = share.fraction.denominator
+        values[f"{key}_strict"] = share.strict
+    base = vote.get("of", VoteBase.TOTAL.value)
+    if base not in VoteBase.values:
+        check.add(check.line_of(vote, "of"), _("“of” là “total” (tổng số thành viên) hoặc “present” (số dự họp)."))
+    values["threshold_base"] = base
+    return values
 
 
 def _consultation(check: _Check, entry, units: _Units, path_step: _PathStep) -> None:
@@ -359,12 +433,17 @@ def load(rulebook: Rulebook) -> Campaign:
         for position, entry in enumerate(form.steps, start=1):
             rule = StepRule.objects.create(
                 award_form=award_form, step=entry.step, lead_days=entry.lead_days, acting_unit=entry.acting_unit,
-                role=entry.role, position=position, silence_means_agreement=entry.silence_means_agreement)
+                role=entry.role, position=position, silence_means_agreement=entry.silence_means_agreement,
+                acting_unit_source=ActingUnitSource.DOSSIER_UNIT if entry.step in form.own_unit_steps else "")
             ConsultedAgency.objects.bulk_create([ConsultedAgency(step_rule=rule, unit=unit, lead_days=days)
                                                  for unit, days in entry.consulted])
+        if form.vote_rule:
+            CouncilVoteRule.objects.create(award_form=award_form, **form.vote_rule)
         DocumentRequirement.objects.bulk_create([
             DocumentRequirement(award_form=award_form, step=step, document_type=types[code], scope=scope)
             for step, code, scope in form.requirements])
+    for name, payload in rulebook.extensions.items():
+        _extensions[name].load(campaign, payload)
     return campaign
 
 

@@ -105,6 +105,9 @@ def dossier_context(request, dossier, **overrides) -> dict:
         "error": None,
         "problems": [],
     }
+    from .provincial import provincial_context  # the provincial council, the tờ trình upward, the central decision
+
+    context.update(provincial_context(request, dossier, nominees, overrides))
     context.update(overrides)
     return context
 

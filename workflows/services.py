@@ -28,6 +28,7 @@ from dossiers.rules import can_act, signing_capacity, why_cannot_act
 from dossiers.selectors import return_items
 from dossiers.services import lock_dossier, record_event
 from dossiers.services.returns import unanswered_items_message
+from dossiers.models.council import failed_council_ids
 from dossiers.text import clean_line, clean_text, date_in_range
 
 from . import deadlines
@@ -318,6 +319,7 @@ def dossier_decide(*, dossier: Dossier, actor, outcomes: dict[int, bool], commen
     dossier = lock_dossier(dossier)
     task = _require(dossier, actor, Step.DECISION)
     nominees = {n.pk: n for n in dossier.nominees.select_related("person", "unit")}
+    outcomes = _without_council_failures(dossier, nominees, outcomes)
     missing = [n.name for pk, n in nominees.items() if pk not in outcomes]
     if missing:
         raise MissingRequirements([_("Chưa quyết định cho %(name)s.") % {"name": name} for name in missing])
@@ -334,6 +336,19 @@ def dossier_decide(*, dossier: Dossier, actor, outcomes: dict[int, bool], commen
                                         "not_awarded": sorted(pk for pk, ok in outcomes.items() if not ok)})
     _complete_task(task, dossier, actor, "decided")
     return dossier
+
+
+def _without_council_failures(dossier: Dossier, nominees: dict, outcomes: dict[int, bool]) -> dict[int, bool]:
+    """A nominee the provincial council voted down is not awarded, whatever is posted: the outcome is
+    "not awarded" and an "awarded" for them is refused, naming them."""
+    failed = failed_council_ids(dossier)
+    if not failed:
+        return outcomes
+    refused = [nominees[pk].name for pk in failed if outcomes.get(pk) and pk in nominees]
+    if refused:
+        raise InvalidInput(_("Không thể khen thưởng đối tượng chưa đạt tỷ lệ phiếu của Hội đồng TĐKT tỉnh:"),
+                           problems=refused)
+    return {**outcomes, **{pk: False for pk in failed}}
 
 
 @transaction.atomic

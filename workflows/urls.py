@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import upward
 
 app_name = "workflows"
 urlpatterns = [
@@ -10,6 +11,10 @@ urlpatterns = [
     path("ho-so/<int:pk>/gui-lai/", views.dossier_resubmit, name="resubmit"),
     path("ho-so/<int:pk>/rut/", views.dossier_withdraw, name="withdraw"),
     path("ho-so/<int:pk>/tham-dinh/", views.review, name="review"),
+    path("ho-so/<int:pk>/to-trinh-cap-tren/", upward.send_upward, name="send_upward"),
+    path("ho-so/<int:pk>/to-trinh-cap-tren.pdf", upward.upward_proposal, name="upward_pdf"),
+    path("ho-so/<int:pk>/quyet-dinh-cap-tren/", upward.record_central_decision, name="record_central"),
+    path("ho-so/<int:pk>/bien-ban-hoi-dong-tinh.pdf", upward.council_minutes, name="council_minutes"),
     path("ho-so/<int:pk>/giay-tiep-nhan.pdf", views.dossier_receipt, name="receipt"),
     path("viec-can-lam/", views.inbox, name="inbox"),
     path("quyet-dinh/", views.decisions, name="decisions"),

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from dossiers.models import Dossier, DossierStatus, NomineeKind, RequirementScope, Role, Unit, kind_of
+from dossiers.models import (
+    Dossier, DossierStatus, NomineeKind, ProvinceCouncilMeeting, RequirementScope, Role, Unit, kind_of,
+)
+from dossiers.models.council import failed_council_ids
 from dossiers.policy import Action, possible
 from dossiers.samples import MINIMAL_PDF
-from dossiers.services import council_record, document_upload, nominee_add
+from dossiers.services import council_record, document_upload, nominee_add, province_council_record
 from dossiers.setup import document_types
 
 from . import services
@@ -55,7 +58,7 @@ def _prepare_step(dossier: Dossier, actors: Actors, step, files=sample_file) -> 
     for requirement in dossier.requirements():
         if requirement.step != step:
             continue
-        document_type = types[requirement.document_type_id]
+        document_type = types.get(requirement.document_type_id) or requirement.document_type  # any rulebook's type
         for nominee in (nominees if requirement.scope == RequirementScope.NOMINEE else [None]):
             document_upload(dossier=dossier, actor=actors.officer,
                             file=files(dossier=dossier, document_type=document_type, nominee=nominee,
@@ -80,10 +83,47 @@ def _reviewer(actors: Actors, dossier: Dossier):
 
 
 def review_until(dossier: Dossier, actors: Actors, until: str) -> Dossier:
-    """Approve reviewer steps until the dossier reaches `until` (or the decision step)."""
-    while dossier.status != until and possible(dossier, Action.REVIEW):
-        dossier = services.dossier_approve_step(dossier=dossier, actor=_reviewer(actors, dossier))
+    """Approve reviewer steps until the dossier reaches `until` (or the decision step). On the way the
+    provincial council votes for everyone, the Chủ tịch signs the tờ trình upward and the central
+    decision awards everyone (workflows.upward)."""
+    while dossier.status != until:
+        if possible(dossier, Action.SEND_UPWARD):
+            dossier = _send_upward(dossier, actors)
+        elif possible(dossier, Action.RECORD_CENTRAL):
+            dossier = _record_central(dossier, actors)
+        elif possible(dossier, Action.REVIEW):
+            if possible(dossier, Action.COUNCIL_VOTE) and not ProvinceCouncilMeeting.objects.filter(
+                    dossier=dossier).exists():
+                _province_council(dossier, actors)
+            dossier = services.dossier_approve_step(dossier=dossier, actor=_reviewer(actors, dossier))
+        else:
+            break
     return dossier
+
+
+def _province_council(dossier: Dossier, actors: Actors) -> None:
+    members = [{"name": f"Thành viên Hội đồng {i}", "position": "Ủy viên"} for i in range(1, 9)]
+    province_council_record(dossier=dossier, actor=actors.home_affairs, held_on=timezone.localdate(),
+                            place="Phòng họp UBND tỉnh", chair_name="Chủ tịch Hội đồng",
+                            chair_position="Chủ tịch UBND tỉnh", members_total=9, attendees=members,
+                            votes={n.pk: 8 for n in dossier.nominees.all()})
+
+
+def _send_upward(dossier: Dossier, actors: Actors) -> Dossier:
+    from .upward import dossier_send_upward
+
+    dossier_send_upward(dossier=dossier, actor=actors.chairman, number=f"{dossier.pk}/TTr-UBND",
+                        signed_on=timezone.localdate())
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def _record_central(dossier: Dossier, actors: Actors) -> Dossier:
+    from .upward import dossier_record_central_decision, passing_nominees
+
+    dossier_record_central_decision(dossier=dossier, actor=actors.home_affairs, number=f"{dossier.pk}/QĐ-TTg",
+                                    signed_on=timezone.localdate(), issuer="Thủ tướng Chính phủ",
+                                    outcomes={n.pk: True for n in passing_nominees(dossier)})
+    return Dossier.objects.get(pk=dossier.pk)
 
 
 def walk(dossier: Dossier, actors: Actors, until: str = DossierStatus.DECIDED, *, files=sample_file) -> Dossier:
@@ -95,6 +135,7 @@ def walk(dossier: Dossier, actors: Actors, until: str = DossierStatus.DECIDED, *
         dossier = services.dossier_submit(dossier=dossier, actor=actors.head)
     dossier = review_until(dossier, actors, until)
     if dossier.status != until and possible(dossier, Action.DECIDE):
-        outcomes = {n.pk: True for n in dossier.nominees.all()}
+        failed = failed_council_ids(dossier)  # voted down by the provincial council: not awarded
+        outcomes = {n.pk: n.pk not in failed for n in dossier.nominees.all()}
         dossier = services.dossier_decide(dossier=dossier, actor=actors.chairman, outcomes=outcomes)
     return dossier

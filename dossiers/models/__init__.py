@@ -14,5 +14,9 @@ from .units import (  # noqa: F401
     citizen_id_problem, units_at,
 )
 from .audit import AuditCheck  # noqa: F401
+from .council import (  # noqa: F401
+    CentralDecision, CouncilVote, CouncilVoteRule, ProvinceCouncilMeeting, Share, UpwardProposal, VoteBase,
+    vote_rule_for,
+)
 from .regimes import BaseSalary, LegalRegime, PrizeRule, RegimeForm, RegimeText, TextKind  # noqa: F401
 from .steps import ConsultationAnswer, ObjectionSource, PostingObjection, PublicPosting, Verdict  # noqa: F401

@@ -212,6 +212,9 @@ class StepKind:
     needs_nominees: bool = False  # refused while the dossier proposes nobody
     records_council: bool = False  # the unit's council meeting and votes are recorded here
     judges_criteria: bool = False  # the campaign's criteria are judged (and hard ones enforced) here
+    records_council_vote: bool = False  # the provincial council's meeting and vote per nominee are recorded here
+    sends_upward: bool = False  # the Chủ tịch signs the tờ trình to the central level here
+    records_central_decision: bool = False  # the central level's decision is recorded here
     concludes: bool = False  # the path ends here: its transition leads to "decided"; a path has one
 
     @property
@@ -279,12 +282,13 @@ STEP_KINDS = {
     # by the step's role at that agency (ConsultedAgency rows of the StepRule)
     Step.CONSULTATION: StepKind(Role.UNIT_HEAD, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.CONSULT),
     Step.POSTING: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.POST),
-    Step.PROVINCE_COUNCIL: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW),
+    Step.PROVINCE_COUNCIL: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW,
+                                    records_council_vote=True),
     Step.DECISION: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.DECIDE, always_on_path=True,
                             concludes=True),
-    Step.UPWARD: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.REVIEW),
+    Step.UPWARD: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.REVIEW, sends_upward=True),
     Step.CENTRAL_DECISION: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW,
-                                    concludes=True),
+                                    concludes=True, records_central_decision=True),
 }
 CANONICAL_ORDER = list(Step)
 
@@ -341,6 +345,11 @@ class StepRule(models.Model):
     role = models.CharField(
         _("vai trò thực hiện"), max_length=20, choices=Role.choices, blank=True,
         help_text=_("Để trống: vai trò mặc định của loại bước (ví dụ: thẩm định viên ở bước thẩm định)."),
+    )
+    acting_unit_source = models.CharField(
+        _("đơn vị thực hiện theo"), max_length=20, choices=ActingUnitSource.choices, blank=True,
+        help_text=_("Khi không ghi đơn vị cụ thể: lấy đơn vị thực hiện từ đâu (ví dụ: đơn vị lập hồ sơ, khi thủ "
+                    "trưởng đơn vị quyết định danh hiệu Lao động tiên tiến). Để trống: theo loại bước."),
     )
     position = models.PositiveSmallIntegerField(
         _("thứ tự"), default=0,

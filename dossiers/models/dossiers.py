@@ -155,8 +155,8 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
         step = Step(step)
         rule = self.step_rules().get(step)
         kind = STEP_KINDS[step]
-        acting_unit_id = (rule.acting_unit_id if rule and rule.acting_unit_id
-                          else _ACTING_UNIT[kind.acting_unit](self))
+        source = rule.acting_unit_source if rule and rule.acting_unit_source else kind.acting_unit
+        acting_unit_id = rule.acting_unit_id if rule and rule.acting_unit_id else _ACTING_UNIT[source](self)
         consulted = ()
         if rule and kind.is_consultation:
             consulted = tuple((agency.unit_id, agency.lead_days or rule.lead_days) for agency in rule.consulted.all())
@@ -271,6 +271,7 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                 for nominee in nominees:
                     if nominee.votes_for is None:
                         problems.append(_g("Chưa ghi số phiếu đồng ý cho %(name)s.") % {"name": nominee.name})
+            problems += self.provincial_problems(kind)
             if kind.is_consultation:
                 problems += self.consultation_problems(step)
             if kind.is_posting:
@@ -289,6 +290,20 @@ class Dossier(SafeRefreshMixin, ConcurrentTransitionMixin, models.Model):
                                             % {"doc": document_type_name(self.campaign, req.document_type),
                                                "name": nominee.name})
         return list(dict.fromkeys(problems))
+
+    def provincial_problems(self, kind) -> list[str]:
+        """What the provincial steps record (dossiers.models.council): the council's vote for every
+        nominee, the signed tờ trình upward, the central decision."""
+        from . import council
+
+        problems = []
+        if kind.records_council_vote:
+            problems += council.council_vote_problems(self)
+        if kind.sends_upward:
+            problems += council.upward_problems(self)
+        if kind.records_central_decision:
+            problems += council.central_decision_problems(self)
+        return problems
 
     def consultation_problems(self, step=Step.CONSULTATION) -> list[str]:
         """Each consulted agency that has not answered (an answer recorded for its silence counts)."""

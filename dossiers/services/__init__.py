@@ -7,4 +7,5 @@ from .nominees import council_record, nominee_add, nominee_remove  # noqa: F401
 from .calendar import calendar_day_remove, calendar_day_set  # noqa: F401
 from .ratings import dossier_rate  # noqa: F401
 from .returns import return_reply  # noqa: F401
+from .council import central_scan_attach, parse_attendees, province_council_record  # noqa: F401
 from .delegations import delegation_create, delegation_revoke  # noqa: F401

@@ -179,6 +179,17 @@ def document_open(*, document: Document, actor):
     return document.file.open("rb")
 
 
+def store_checked_upload(file, *, dossier: Dossier) -> dict:
+    """Check a file as every upload is checked (size, content, virus scan) and write it to the document
+    storage, for a service that records it itself (the central decision's scan). Returns what its
+    Document row needs; the caller deletes it with `discard_stored(path)` when its transaction fails."""
+    name = clean_filename(file.name)
+    content_type, sha256 = validate_upload(file, name)
+    field = Document._meta.get_field("file")
+    path = _store(file, field.generate_filename(Document(dossier_id=dossier.pk), name), field)
+    return {"path": path, "name": name, "content_type": content_type, "size": file.size, "sha256": sha256}
+
+
 def document_signatures_check(*, document_id: int) -> Document | None:
     """Check the signatures of a signed upload (the outbox handler): who signed, when, intact, covering
     the document, trusted, valid then. Idempotent; a document gone meanwhile is skipped."""

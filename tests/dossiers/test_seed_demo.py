@@ -21,7 +21,10 @@ def test_demo_has_every_state_an_open_campaign_and_a_decision(capsys):
     assert any(c.is_window_open() for c in Campaign.objects.exclude(pk=plan.pk))
     for dossier in Dossier.objects.all():
         open_tasks = DossierTask.objects.filter(dossier=dossier, status__in=ACTIVE).count()
-        assert open_tasks == (0 if dossier.status in ("decided", "withdrawn", "rejected") else 1), dossier
+        expected = (0 if dossier.status in ("decided", "withdrawn", "rejected") else
+                    len(dossier.step_config(dossier.current_step).consulted) or 1   # one task per consulted agency
+                    if dossier.current_step else 1)
+        assert open_tasks == expected, dossier
     from certificates.models import Decision
     decision = Decision.objects.get(number="2345/QĐ-UBND")
     assert decision.certificates.count() == 3
@@ -47,3 +50,27 @@ def test_demo_documents_are_real_multipage_pdfs_from_the_nominees_data():
         assert document.size > 5000, code
         names = [n.name for n in dossier.nominees.all()]
         assert any(name in " ".join(text.split()) for name in names), code
+
+
+def test_demo_loads_every_shipped_rulebook_with_dossiers_in_each_kind():
+    """Issue 12: every file of rulebooks/ is loaded, each kind has dossiers, the annual campaign has
+    registrations in each state, and its dossiers were checked against them."""
+    from criteria.models import EmulationRegistration, Evaluation
+
+    call_command("seed_demo", verbosity=0)
+    from tests.dossiers.test_shipped_rulebooks import loadable
+
+    shipped = {path.stem for path in loadable()}
+    loaded = {c.rulebook.split("@")[0] for c in Campaign.objects.exclude(rulebook="")}
+    assert shipped <= loaded
+    for identifier in shipped:
+        assert Dossier.objects.filter(campaign__rulebook__startswith=f"{identifier}@").exists(), identifier
+    annual = Campaign.objects.get(rulebook="lang-son-thuong-xuyen-2025@1")
+    assert set(EmulationRegistration.objects.filter(campaign=annual).values_list("status", flat=True)) == {
+        "submitted", "confirmed", "returned"}
+    forms = set(annual.dossiers.values_list("award_form__code", flat=True))
+    assert forms == set(annual.award_forms.values_list("code", flat=True))
+    lines = Evaluation.objects.filter(nominee__dossier__campaign=annual).values_list("lines__criterion_name", flat=True)
+    assert "Đã đăng ký thi đua đầu năm" in set(lines)
+    sudden = Campaign.objects.get(rulebook="lang-son-dot-xuat-2025@1")
+    assert {DossierStatus.DECIDED} < set(sudden.dossiers.values_list("status", flat=True))   # one still under way

@@ -61,8 +61,16 @@ def scene(world, time_machine):
     committed(deadlines.scan)
     late.refresh_from_db()
 
+    # The unit's emulation registration for the campaign (issue 12.3), waiting for Sở Nội vụ.
+    from criteria.models import RegistrationRule
+    from criteria.registrations import LineInput, registration_submit
+
+    RegistrationRule.objects.create(campaign=w.campaign, opens=dt.date(2023, 8, 20), closes=dt.date(2023, 12, 31))
+    registration = registration_submit(campaign=w.campaign, unit=w.unit, actor=w.alice, lines=[
+        LineInput(award_form=w.form, nominee_kind="collective", count=1)])
+
     return SimpleNamespace(
-        w=w, world=w, acts=acts, decided=decided, decision=decision, person=person, draft=draft,
+        registration=registration, w=w, world=w, acts=acts, decided=decided, decision=decision, person=person, draft=draft,
         draft_nominee=draft_nominee, late=late, task=task,
         certificate=decision.certificates.order_by("serial").first(),
         document=Document.objects.filter(dossier=decided).order_by("pk").first(),

@@ -53,6 +53,10 @@ PK_FACTORY = {
     "criteria:form07": (lambda s: {"pk": s.decided.pk, "nominee_pk": s.person.pk}, lambda s: s.w.alice, {"GET"}),
     "criteria:report_draft": (lambda s: {"pk": s.decided.pk, "nominee_pk": s.person.pk}, lambda s: s.w.alice,
                               {"GET", "POST"}),
+    "criteria:registration_submit": (lambda s: {"pk": s.w.campaign.pk, "unit_pk": s.w.unit.pk}, lambda s: s.w.alice,
+                                     {"POST"}),
+    "criteria:registration_confirm": (lambda s: {"pk": s.registration.pk}, lambda s: s.w.nora, {"POST"}),
+    "criteria:registration_return": (lambda s: {"pk": s.registration.pk}, lambda s: s.w.nora, {"POST"}),
     "imports:nominees": (lambda s: {"pk": s.draft.pk}, lambda s: s.w.alice, {"GET", "POST"}),
     "precheck:retry": (lambda s: {"document_pk": s.document.pk}, lambda s: s.w.alice, {"POST"}),
     # issue 12: a consulted agency's answer, the office's objections at a posting step, the public form

@@ -86,6 +86,18 @@ def actors(world):
                   chairman=world.chris)
 
 
+def council_votes(world, dossier):
+    """The provincial council's guard wants its meeting and a vote for every nominee (test_council_upward)."""
+    from dossiers.services import province_council_record
+
+    members = [{"name": f"Thành viên {i}", "position": "Ủy viên"} for i in range(1, 10)]
+    province_council_record(dossier=dossier, actor=world.nora, held_on=dt.date(2023, 12, 5), place="UBND tỉnh",
+                            chair_name="Chủ tịch", chair_position="Chủ tịch Hội đồng", members_total=9,
+                            attendees=members, votes={n.pk: 9 for n in dossier.nominees.all()})
+    dossier.refresh_from_db()
+    return dossier
+
+
 def submitted(world, form):
     dossier = services.dossier_create(campaign=world.campaign, award_form=form, unit=world.unit, actor=world.alice)
     add_nominees(dossier, world.alice, collectives=[world.unit])
@@ -262,22 +274,27 @@ def test_province_council_return_resumes_at_the_council(world, agencies, in_wind
     dossier = services.dossier_resubmit(dossier=dossier, actor=world.alice)
     assert dossier.status == S.AT_PROVINCE_COUNCIL       # resumes at the step that returned it
     assert_one_open_task_per_step_and_unit(dossier)
-    dossier = services.dossier_approve_step(dossier=dossier, actor=world.nora)
+    dossier = services.dossier_approve_step(dossier=council_votes(world, dossier), actor=world.nora)
     assert dossier.status == S.AWAITING_DECISION
 
 
 def test_upward_path_ends_with_the_central_decision(world, in_window):
+    from workflows.upward import dossier_record_central_decision, dossier_send_upward
+
     dossier = submitted(world, form_with(world, UPWARD, code="len-tren"))
     dossier = services.dossier_approve_step(dossier=dossier, actor=world.nora)
     assert dossier.status == S.AT_PROVINCE_COUNCIL
-    dossier = services.dossier_approve_step(dossier=dossier, actor=world.nora)
+    dossier = services.dossier_approve_step(dossier=council_votes(world, dossier), actor=world.nora)
     assert dossier.status == S.AWAITING_UPWARD
     with pytest.raises(NotPermitted):                     # the Chủ tịch signs the tờ trình, not Sở Nội vụ
-        services.dossier_approve_step(dossier=dossier, actor=world.nora)
-    dossier = services.dossier_approve_step(dossier=dossier, actor=world.chris)
+        dossier_send_upward(dossier=dossier, actor=world.nora, number="1/TTr-UBND", signed_on=dt.date(2023, 12, 5))
+    dossier_send_upward(dossier=dossier, actor=world.chris, number="1/TTr-UBND", signed_on=dt.date(2023, 12, 5))
+    dossier.refresh_from_db()
     assert dossier.status == S.AWAITING_CENTRAL
     assert_one_open_task_per_step_and_unit(dossier)
-    dossier = services.dossier_approve_step(dossier=dossier, actor=world.nora)
+    dossier_record_central_decision(dossier=dossier, actor=world.nora, number="1/QĐ-TTg", signed_on=dt.date(2023, 12, 5),
+                                    issuer="Thủ tướng Chính phủ", outcomes={n.pk: True for n in dossier.nominees.all()})
+    dossier.refresh_from_db()
     assert dossier.status == S.DECIDED and dossier.decided_at is not None
     assert_one_open_task_per_step_and_unit(dossier)
 
@@ -290,12 +307,12 @@ def test_a_new_review_kind_refuses_while_its_documents_are_missing(world, in_win
     DocumentRequirement.objects.create(award_form=form, step=Step.UPWARD, document_type=upward_letter)
     dossier = submitted(world, form)
     dossier = services.dossier_approve_step(dossier=dossier, actor=world.nora)
-    dossier = services.dossier_approve_step(dossier=dossier, actor=world.nora)
+    dossier = services.dossier_approve_step(dossier=council_votes(world, dossier), actor=world.nora)
     assert dossier.status == S.AWAITING_UPWARD
     events = DossierEvent.objects.filter(dossier=dossier).count()
     with pytest.raises(MissingRequirements) as refused:   # the declared guard names what is missing
         services.dossier_approve_step(dossier=dossier, actor=world.chris)
-    assert refused.value.problems == ["Thiếu Tờ trình đề nghị cấp trên."]
+    assert refused.value.problems == ["Chưa có tờ trình đề nghị cấp trên đã ký.", "Thiếu Tờ trình đề nghị cấp trên."]
     dossier.refresh_from_db()
     assert dossier.status == S.AWAITING_UPWARD
     assert DossierEvent.objects.filter(dossier=dossier).count() == events

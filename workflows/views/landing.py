@@ -47,6 +47,7 @@ def nav_context(request):
             "nav_inbox_count": selectors.inbox_count(user) if roles else 0,
             "nav_is_chairman": Role.CHAIRMAN in roles,
             "nav_reports": bool(roles & REPORT_ROLES) or user.is_superuser,
+            "nav_registration": bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD, Role.HOME_AFFAIRS}),
             "nav_deadlines": bool(roles - {Role.UNIT_OFFICER}) or user.is_superuser,
             "nav_funds": bool(roles & {Role.CHAIRMAN, Role.HOME_AFFAIRS, Role.ADMIN}) or user.is_superuser,
             "nav_structure": bool(roles & {Role.UNIT_HEAD, Role.CHAIRMAN, Role.ADMIN})}

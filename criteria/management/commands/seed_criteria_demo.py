@@ -20,7 +20,9 @@ from ...metrics import metrics_import
 from ...models import Assessment, AssessorRole, CriteriaOverride, Criterion, Evaluation, MetricImport
 from ...selectors import evaluation_summary
 from ...services import describe_failure, evaluate_nominee, latest_import
-from ...setup import seed_criteria
+from ...setup import COLLECTIVE_170, INDIVIDUAL_170, seed_criteria
+
+CODES_170 = [spec["code"] for spec in COLLECTIVE_170 + INDIVIDUAL_170]
 
 LEVEL_TARGET = {"tinh": 70, "huyen": 60, "xa": 55}
 # Figures the demo story already tells (seed_demo: a withdrawn district, a rejected commune at 31%).
@@ -57,7 +59,8 @@ class Command(BaseCommand):
         for campaign in Campaign.objects.prefetch_related("award_forms", "targets").order_by("pk"):
             has_targets = campaign.targets.exists()
             for form in campaign.award_forms.all():
-                seed_criteria(form, collective=has_targets)
+                if not form.criteria.exclude(code__in=CODES_170).exists():   # a rulebook's own criteria stay its own
+                    seed_criteria(form, collective=has_targets)
             appraiser = self.appraiser(campaign)
             if has_targets and not MetricImport.objects.filter(campaign=campaign).exists():
                 out = io.StringIO()

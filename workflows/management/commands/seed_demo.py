@@ -1,5 +1,6 @@
 """Demo data: the campaign of Kế hoạch 170/KH-UBND (Lạng Sơn, 2023) with dossiers in every state,
-a campaign whose window is open today, and a centre's own Giấy khen campaign (seed 004).
+a campaign whose window is open today, a centre's own Giấy khen campaign (seed 004), and a dossier in
+each other kind of award (workflows/demo_kinds.py: annual with registration, sudden, upward).
 Every dossier is moved through the real services, at the plan's real dates."""
 
 import datetime as dt
@@ -293,6 +294,12 @@ class Command(BaseCommand):
              "workplace": centre.name}])
         walk(dossier, centre_actors, until=DossierStatus.AWAITING_DECISION)
 
+        # 4. Every other kind (issue 12): annual awards with registration, sudden awards, proposals upward.
+        from workflows.demo_kinds import Demo, seed_kinds
+
+        seed_kinds(Demo(units=units, officers=officers, heads=heads, province=province, home_affairs_unit=snv,
+                        home_affairs=home_affairs, chairman=chairman, user=self.user, files=demo_file))
+
         call_command("seed_criteria_demo")
 
     def password_for(self, username):
@@ -319,6 +326,7 @@ class Command(BaseCommand):
             ("chuyenvien_noivu", "Chuyên viên Ban TĐKT, Sở Nội vụ"),
             ("phochutich", "Phó Chủ tịch UBND tỉnh (ký KT. Chủ tịch)"),
             ("giamdoc_ttpvhcc", "Giám đốc Trung tâm PVHCC (Giấy khen)"),
+            ("lanhdao_congan", "Công an tỉnh (trả lời hiệp y; cũng lanhdao_thue, lanhdao_bhxh)"),
             ("admin", "Quản trị hệ thống (/admin/)"),
         ]
         for username, role in rows:
