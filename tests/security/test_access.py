@@ -66,6 +66,12 @@ PK_FACTORY = {
     "workflows:objection_resolve": (lambda s: {"pk": kinds(s).posted.pk, "objection_pk": kinds(s).objection.pk},
                                     lambda s: s.w.nora, {"POST"}),
     "workflows:public_objection": (lambda s: {"posting_pk": kinds(s).posting.pk}, None, {"GET"}),  # public
+    # issue 12: the provincial council's vote and minutes, the tờ trình upward, the central decision
+    "dossiers:province_council": (lambda s: {"pk": upward(s).dossier.pk}, lambda s: s.w.nora, {"POST"}),
+    "workflows:council_minutes": (lambda s: {"pk": upward(s).dossier.pk}, lambda s: s.w.nora, {"GET"}),
+    "workflows:send_upward": (lambda s: {"pk": upward(s).dossier.pk}, lambda s: s.w.chris, {"POST"}),
+    "workflows:upward_pdf": (lambda s: {"pk": upward(s).dossier.pk}, lambda s: s.w.chris, {"GET"}),
+    "workflows:record_central": (lambda s: {"pk": upward(s).dossier.pk}, lambda s: s.w.nora, {"POST"}),
     # The REST API (api/): the same objects, the same rightful users; anonymous gets a 401 problem.
     "api:dossier-detail": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
     "api:dossier-status": (lambda s: {"pk": s.decided.pk}, lambda s: s.w.alice, {"GET"}),
@@ -122,6 +128,38 @@ def kinds(scene):
     scene.kinds = type("Kinds", (), {"consulting": made[0], "posted": posted, "posting": posting,
                                      "objection": objection, "police_head": police_head})
     return scene.kinds
+
+
+def upward(scene):
+    """A proposal upward past the provincial council's vote, its tờ trình signed: waiting for the central
+    decision (made once per scene)."""
+    if "upward" in scene.__dict__:
+        return scene.upward
+    import datetime as dt
+
+    import time_machine
+
+    from dossiers.models import DossierStatus, Step
+    from tests.deadlines.helpers import at
+    from tests.workflows.test_council_upward import UPWARD_PATH, actors, council_form, nominee_ids, record
+    from workflows import services
+    from workflows.upward import dossier_send_upward
+    from workflows.walk import add_nominees, walk
+
+    w = scene.w
+    with time_machine.travel(at(2023, 12, 5, 9, 0), tick=False):
+        dossier = services.dossier_create(campaign=w.campaign, award_form=council_form(w, UPWARD_PATH), unit=w.unit,
+                                          actor=w.alice)
+        add_nominees(dossier, w.alice, individuals=[{"full_name": "Lê Văn Toàn", "citizen_id": "020123456780",
+                                                     "position": "Chuyên viên"}])
+        dossier = walk(dossier, actors(w), until=DossierStatus.AT_PROVINCE_COUNCIL)
+        record(w, dossier, {pk: 15 for pk in nominee_ids(dossier)})
+        dossier = services.dossier_approve_step(dossier=dossier, actor=w.nora)
+        dossier_send_upward(dossier=dossier, actor=w.chris, number="99/TTr-UBND", signed_on=dt.date(2023, 12, 5))
+        dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.AWAITING_CENTRAL and Step.CENTRAL_DECISION
+    scene.upward = type("Upward", (), {"dossier": dossier})
+    return scene.upward
 
 
 # The API's catalog (campaigns, award forms, units) is read by every signed-in user and system: not
