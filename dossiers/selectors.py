@@ -41,21 +41,25 @@ def visible_dossiers(user):
         return Dossier.objects.all()
     pairs = acting_pairs(user)  # own and delegated roles, at each unit and the units merged into it
     visible = Q(unit_id__in={unit for unit, role in pairs if role in UNIT_ROLES})
+    roles = {role for _unit, role in pairs}
     for step, kind in STEP_KINDS.items():
         if kind.is_unit_work:
             continue
-        units = {unit for unit, role in pairs if role == kind.role}
-        if not units:
-            continue
         rule = StepRule.objects.filter(award_form=OuterRef("award_form"), step=step)
-        acts_here = (Q(Exists(rule.filter(acting_unit_id__in=units)))
-                     | (~Q(Exists(rule.filter(acting_unit__isnull=False)))
-                        & Q(**{f"{ACTING_UNIT_FIELD[kind.acting_unit]}__in": units})))
-        on_path = Q() if kind.always_on_path else Q(Exists(rule))
         reached = statuses_from(step)
         has_reached = Q(status__in=reached) | Q(Exists(
             DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
-        visible |= Q(submitted_at__isnull=False) & on_path & acts_here & has_reached
+        for role in roles:
+            # the step's role: the StepRule's when it names one, else the kind's (as Dossier.step_config)
+            units = {unit for unit, held in pairs if held == role}
+            by_role = rule.filter(role__in=[role, ""] if role == kind.role else [role])
+            on_path = Q(Exists(by_role))
+            if kind.always_on_path and role == kind.role:
+                on_path |= ~Q(Exists(rule))
+            acts_here = (Q(Exists(by_role.filter(acting_unit_id__in=units)))
+                         | (~Q(Exists(by_role.filter(acting_unit__isnull=False)))
+                            & Q(**{f"{ACTING_UNIT_FIELD[kind.acting_unit]}__in": units})))
+            visible |= Q(submitted_at__isnull=False) & on_path & acts_here & has_reached
     visible |= consulted_q(pairs)
     return Dossier.objects.filter(visible)
 
