@@ -66,9 +66,10 @@ lint-imports: deps
 	@echo "=== Import contracts ==="
 	$(VENV)/bin/lint-imports --no-cache
 
+# Browser tests run once, on PostgreSQL (the production database): on SQLite they would only repeat it.
 test-sqlite: deps
-	@echo "=== Test suite on SQLite ==="
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	@echo "=== Test suite on SQLite (browser tests run in the PostgreSQL pass) ==="
+	$(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
 
 test-postgres: deps
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
