@@ -78,7 +78,7 @@ def test_whole_path_as_each_role(browser, live_server, province, files):
     page.fill("#id_members_present", "8")
     page.fill(f"#id_vote_{nominee.pk}", "8")
     page.click("#btn-council")
-    page.locator(f"#req-to-trinh-0 [data-preview]").click()
+    page.locator(f"#req-to-trinh-0 [data-preview]").first.click()  # the pre-check findings link pages too
     expect(page.locator("#preview-frame")).to_have_attribute("src", re.compile(r"/tai-lieu/\d+/"))
     page.wait_for_timeout(800)  # let the PDF viewer paint before the screenshot
     shot(page, "02-dossier-prepared")
