@@ -140,5 +140,5 @@ def seed_upward(demo: Demo):
     with at(2026, 1, 12):
         demo.walk(demo.dossier(upward, "bang-khen-thu-tuong", "tuphap", individuals=[
             {"full_name": "Hoàng Văn Nam", "citizen_id": "020083001234",
-             "position": "Trưởng phòng Hành chính tư pháp"}]), "tuphap")
+             "position": "Trưởng phòng Hành chính tư pháp"}]), "tuphap", until=DossierStatus.IN_CONSULTATION)
     return upward

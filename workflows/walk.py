@@ -1,14 +1,25 @@
 """Walk a dossier along its path through the services, as people would. Used by the demo data,
-the benchmarks and the tests, so all three exercise the one way in."""
+the benchmarks and the tests, so all three exercise the one way in.
 
+Every kind of step is driven: the unit's steps (documents, its council's result), the submission,
+each review, the consultation (every consulted agency answers "agree" through
+`consultation.consultation_answer`, by the step's role at that agency), the public posting (the
+clock is moved just past the posting's end and the periodic job's own scan, `posting.posting_scan`,
+ends it; the rest of the walk happens at that later time), the provincial council (a meeting of all
+members whose votes are exactly the form's threshold), the tờ trình upward and the central
+decision (`workflows.upward`), and the provincial decision."""
+
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dossiers.models import (
-    Dossier, DossierStatus, NomineeKind, ProvinceCouncilMeeting, RequirementScope, Role, Unit, kind_of,
+    ConsultationAnswer, Dossier, DossierStatus, NomineeKind, ProvinceCouncilMeeting, RequirementScope, Role, Unit,
+    VoteBase, Verdict, kind_of, vote_rule_for,
 )
 from dossiers.models.council import failed_council_ids
 from dossiers.policy import Action, possible
@@ -83,11 +94,18 @@ def _reviewer(actors: Actors, dossier: Dossier):
 
 
 def review_until(dossier: Dossier, actors: Actors, until: str) -> Dossier:
-    """Approve reviewer steps until the dossier reaches `until` (or the decision step). On the way the
-    provincial council votes for everyone, the Chủ tịch signs the tờ trình upward and the central
-    decision awards everyone (workflows.upward)."""
+    """Move the dossier on from its submission until it reaches `until` (or cannot go on): reviewers
+    approve their steps, the consulted agencies agree, the posting period passes, the provincial
+    council votes everyone through at its threshold, the Chủ tịch signs the tờ trình upward, the
+    central decision awards everyone (workflows.upward), and the decision awards everyone the
+    provincial council did not vote down."""
     while dossier.status != until:
-        if possible(dossier, Action.SEND_UPWARD):
+        kind = dossier.current_kind
+        if kind is not None and kind.is_consultation:
+            dossier = _answer_consultation(dossier)
+        elif kind is not None and kind.is_posting:
+            return _after_posting(dossier, actors, until)
+        elif possible(dossier, Action.SEND_UPWARD):
             dossier = _send_upward(dossier, actors)
         elif possible(dossier, Action.RECORD_CENTRAL):
             dossier = _record_central(dossier, actors)
@@ -96,17 +114,63 @@ def review_until(dossier: Dossier, actors: Actors, until: str) -> Dossier:
                     dossier=dossier).exists():
                 _province_council(dossier, actors)
             dossier = services.dossier_approve_step(dossier=dossier, actor=_reviewer(actors, dossier))
+        elif possible(dossier, Action.DECIDE):
+            failed = failed_council_ids(dossier)  # voted down by the provincial council: not awarded
+            outcomes = {n.pk: n.pk not in failed for n in dossier.nominees.all()}
+            dossier = services.dossier_decide(dossier=dossier, actor=actors.chairman, outcomes=outcomes)
         else:
             break
     return dossier
 
 
+def _answer_consultation(dossier: Dossier) -> Dossier:
+    """Each consulted agency not heard yet agrees, answered by the first active holder of the step's
+    role at that agency; the last answer completes the step (consultation_answer)."""
+    from .consultation import consultation_answer
+    from .notifications import members
+
+    config = dossier.step_config(dossier.current_step)
+    answered = set(ConsultationAnswer.objects.filter(dossier=dossier).values_list("agency_id", flat=True))
+    for agency_id, _days in config.consulted:
+        if agency_id in answered:
+            continue
+        people = members(agency_id, [config.role])
+        if not people:
+            raise LookupError(f"walk: nobody holds the role {config.role} at consulted agency #{agency_id}")
+        consultation_answer(dossier=dossier, actor=people[0], agency=Unit.objects.get(pk=agency_id),
+                            verdict=Verdict.AGREE)
+    return Dossier.objects.get(pk=dossier.pk)
+
+
+def _after_posting(dossier: Dossier, actors: Actors, until: str) -> Dossier:
+    """Let the posting period pass with no objection: the clock moves a minute past the end of the
+    posting (unless it is already past), the periodic job's scan ends the step, and the walk goes on
+    at that time. When the list stays posted (an objection is open) the walk stops there."""
+    from .posting import open_posting, posting_scan
+
+    posting = open_posting(dossier)
+    end = posting.closes_at + dt.timedelta(minutes=1) if posting else timezone.now()
+    later = time_machine.travel(end, tick=True) if end > timezone.now() else contextlib.nullcontext()
+    with later:
+        posting_scan()
+        dossier = Dossier.objects.get(pk=dossier.pk)
+        if dossier.current_kind is not None and dossier.current_kind.is_posting:
+            return dossier
+        return review_until(dossier, actors, until)
+
+
 def _province_council(dossier: Dossier, actors: Actors) -> None:
-    members = [{"name": f"Thành viên Hội đồng {i}", "position": "Ủy viên"} for i in range(1, 9)]
+    """The council meets with all its 9 members; each nominee gets exactly the votes the form's
+    threshold needs (at the threshold, not above it)."""
+    total = 9
+    members = [{"name": f"Thành viên Hội đồng {i}", "position": "Ủy viên"} for i in range(1, total + 1)]
+    rule = vote_rule_for(dossier.award_form)
+    base = total if rule.threshold_base == VoteBase.TOTAL else len(members)
+    votes = rule.threshold.minimum(base)
     province_council_record(dossier=dossier, actor=actors.home_affairs, held_on=timezone.localdate(),
                             place="Phòng họp UBND tỉnh", chair_name="Chủ tịch Hội đồng",
-                            chair_position="Chủ tịch UBND tỉnh", members_total=9, attendees=members,
-                            votes={n.pk: 8 for n in dossier.nominees.all()})
+                            chair_position="Chủ tịch UBND tỉnh", members_total=total, attendees=members,
+                            votes={n.pk: votes for n in dossier.nominees.all()})
 
 
 def _send_upward(dossier: Dossier, actors: Actors) -> Dossier:
@@ -127,15 +191,11 @@ def _record_central(dossier: Dossier, actors: Actors) -> Dossier:
 
 
 def walk(dossier: Dossier, actors: Actors, until: str = DossierStatus.DECIDED, *, files=sample_file) -> Dossier:
-    """From wherever the dossier is, along the happy path, to `until` (`files` makes each document)."""
+    """From wherever the dossier is, along the happy path, to `until` (`files` makes each document).
+    A walk past a posting step ends later than it began (the posting period passed)."""
     dossier = prepare(dossier, actors, until=until, files=files)
     if dossier.status == until:
         return dossier
     if possible(dossier, Action.SUBMIT):
         dossier = services.dossier_submit(dossier=dossier, actor=actors.head)
-    dossier = review_until(dossier, actors, until)
-    if dossier.status != until and possible(dossier, Action.DECIDE):
-        failed = failed_council_ids(dossier)  # voted down by the provincial council: not awarded
-        outcomes = {n.pk: n.pk not in failed for n in dossier.nominees.all()}
-        dossier = services.dossier_decide(dossier=dossier, actor=actors.chairman, outcomes=outcomes)
-    return dossier
+    return review_until(dossier, actors, until)

@@ -58,9 +58,9 @@ def test_demo_loads_every_shipped_rulebook_with_dossiers_in_each_kind():
     from criteria.models import EmulationRegistration, Evaluation
 
     call_command("seed_demo", verbosity=0)
-    from tests.dossiers.test_shipped_rulebooks import loadable
+    from tests.dossiers.test_shipped_rulebooks import RULEBOOKS
 
-    shipped = {path.stem for path in loadable()}
+    shipped = {path.stem for path in RULEBOOKS.glob("*.yaml")}
     loaded = {c.rulebook.split("@")[0] for c in Campaign.objects.exclude(rulebook="")}
     assert shipped <= loaded
     for identifier in shipped:
