@@ -65,7 +65,7 @@ def test_demo_loads_every_shipped_rulebook_with_dossiers_in_each_kind():
     assert shipped <= loaded
     for identifier in shipped:
         assert Dossier.objects.filter(campaign__rulebook__startswith=f"{identifier}@").exists(), identifier
-    annual = Campaign.objects.get(rulebook="lang-son-thuong-xuyen-2025@1")
+    annual = Campaign.objects.get(rulebook="lang-son-thuong-xuyen-2025@2")
     assert set(EmulationRegistration.objects.filter(campaign=annual).values_list("status", flat=True)) == {
         "submitted", "confirmed", "returned"}
     forms = set(annual.dossiers.values_list("award_form__code", flat=True))

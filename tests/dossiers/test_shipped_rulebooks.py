@@ -10,8 +10,8 @@ import yaml
 from criteria.models import RegistrationRule
 from criteria.registrations import LineInput, registration_confirm, registration_submit
 from dossiers.models import (
-    STATUS_AT_STEP, Campaign, CentralDecision, CouncilVote, DossierEvent, DossierStatus, NomineeKind, Outcome,
-    ProvinceCouncilMeeting, Role, Step, StepRule, Unit, UpwardProposal, Verdict, VoteBase, kind_of, vote_rule_for,
+    STATUS_AT_STEP, Campaign, CentralDecision, CouncilVote, CouncilVoteRule, DossierEvent, DossierStatus, NomineeKind, Outcome,
+    ProvinceCouncilMeeting, Role, Share, Step, StepRule, Unit, UpwardProposal, Verdict, VoteBase, kind_of, vote_rule_for,
 )
 from dossiers.rulebooks import RulebookError, load_file, parse
 from workflows import services
@@ -23,6 +23,9 @@ AGENCIES = ["Công an tỉnh Lạng Sơn", "Thuế tỉnh Lạng Sơn", "Bảo h
 # award forms for a single kind of nominee (the title says who may hold it)
 INDIVIDUAL_ONLY = {"lao-dong-tien-tien", "chien-si-thi-dua-co-so", "chien-si-thi-dua-tinh", "chien-si-thi-dua-toan-quoc"}
 COLLECTIVE_ONLY = {"tap-the-lao-dong-xuat-sac", "co-thi-dua-tinh"}
+ANNUAL = "lang-son-thuong-xuyen-2025.yaml"
+# the annual titles the provincial council votes on (version 2 of the annual file), with their share
+COUNCIL_VOTES = {"chien-si-thi-dua-tinh": ">= 70%", "co-thi-dua-tinh": ">= 2/3"}
 
 
 def shipped_forms():
@@ -108,6 +111,12 @@ def test_each_shipped_form_walks_its_path_end_to_end(world, time_machine, file_n
                      {NomineeKind.COLLECTIVE} if code in COLLECTIVE_ONLY else
                      {NomineeKind.INDIVIDUAL, NomineeKind.COLLECTIVE})
     assert_each_kind_did_its_work(dossier, path)
+    if file_name == ANNUAL:   # the provincial council votes on exactly the titles that need it
+        voted = code in COUNCIL_VOTES
+        assert (Step.PROVINCE_COUNCIL in walked) == voted, code
+        assert ProvinceCouncilMeeting.objects.filter(dossier=dossier).exists() == voted, code
+        assert DossierEvent.objects.filter(dossier=dossier, to_status=DossierStatus.AT_PROVINCE_COUNCIL
+                                           ).exists() == voted, code
 
 
 def assert_each_kind_did_its_work(dossier, path):
@@ -141,6 +150,65 @@ def assert_each_kind_did_its_work(dossier, path):
             assert set(proposal.nominees.values_list("pk", flat=True)) == set(dossier.nominees.values_list("pk", flat=True))
         if kind.records_central_decision:
             assert CentralDecision.objects.filter(dossier=dossier).count() == 1
+
+
+def without_the_council_steps(text: str) -> str:
+    """The annual file as version 1 shipped it: no province_council step (each is a 3-line block)."""
+    lines, kept, skip = text.splitlines(), [], 0
+    for line in lines:
+        if line.strip().startswith("- step: province_council"):
+            skip = 3
+        if skip:
+            skip -= 1
+            continue
+        kept.append(line.replace("version: 2", "version: 1") if line.startswith("version:") else line)
+    return "\n".join(kept) + "\n"
+
+
+def test_annual_version_2_adds_the_provincial_council_vote_to_the_titles_that_need_it(world):
+    campaign = load_file(RULEBOOKS / ANNUAL)
+    assert campaign.rulebook == "lang-son-thuong-xuyen-2025@2"
+    for form in campaign.award_forms.all():
+        path = [rule.step for rule in form.step_rules.all()]
+        if form.code in COUNCIL_VOTES:
+            assert path[-3:] == [Step.APPRAISAL, Step.PROVINCE_COUNCIL, Step.DECISION], form.code
+            rule = form.council_vote_rule
+            assert (rule.threshold, rule.threshold_base) == (Share.parse(COUNCIL_VOTES[form.code]), VoteBase.TOTAL)
+            assert rule.quorum == Share.parse("> 1/2")
+            assert form.step_rules.get(step=Step.PROVINCE_COUNCIL).position == len(path) - 1
+        else:
+            assert Step.PROVINCE_COUNCIL not in path, form.code
+            assert not CouncilVoteRule.objects.filter(award_form=form).exists(), form.code
+    # 9 members: Chiến sĩ thi đua cấp tỉnh needs 7 votes (6/9 < 70%), Cờ thi đua 6 (= 2/3)
+    minimum = {form.code: vote_rule_for(form).threshold.minimum(9) for form in campaign.award_forms.all()
+               if form.code in COUNCIL_VOTES}
+    assert minimum == {"chien-si-thi-dua-tinh": 7, "co-thi-dua-tinh": 6}
+
+
+def test_a_campaign_loaded_from_version_1_keeps_its_path(world, tmp_path):
+    """Rulebooks are frozen per campaign: the campaign loaded from version 1 keeps its steps; the file's
+    version 2 does not load over it (same plan number: refused, naming the line, nothing written) and
+    serves a new campaign."""
+    text = (RULEBOOKS / ANNUAL).read_text(encoding="utf-8")
+    old_file = tmp_path / ANNUAL
+    old_file.write_text(without_the_council_steps(text), encoding="utf-8")
+    old = load_file(old_file)
+    assert old.rulebook == "lang-son-thuong-xuyen-2025@1"
+    paths = {form.code: [r.step for r in form.step_rules.all()] for form in old.award_forms.all()}
+    assert not any(Step.PROVINCE_COUNCIL in path for path in paths.values())
+    before = (Campaign.objects.count(), StepRule.objects.count(), CouncilVoteRule.objects.count())
+    with pytest.raises(RulebookError) as caught:
+        load_file(RULEBOOKS / ANNUAL)
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if row.strip().startswith("plan_number:"))
+    assert any(f"dòng {line}:" in message and "01/HD-HĐTĐKT-2025" in message for message in caught.value.lines())
+    assert (Campaign.objects.count(), StepRule.objects.count(), CouncilVoteRule.objects.count()) == before
+    assert {form.code: [r.step for r in form.step_rules.all()] for form in old.award_forms.all()} == paths
+    new_file = tmp_path / "next.yaml"
+    new_file.write_text(text.replace("01/HD-HĐTĐKT-2025", "02/HD-HĐTĐKT-2025"), encoding="utf-8")
+    new = load_file(new_file)
+    assert new.rulebook == "lang-son-thuong-xuyen-2025@2"
+    assert new.award_forms.get(code="co-thi-dua-tinh").step_rules.filter(step=Step.PROVINCE_COUNCIL).exists()
+    assert not old.award_forms.get(code="co-thi-dua-tinh").step_rules.filter(step=Step.PROVINCE_COUNCIL).exists()
 
 
 def test_the_unit_head_decides_the_titles_of_the_unit(world, time_machine):
