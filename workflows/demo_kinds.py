@@ -4,7 +4,8 @@ rulebook files and moved through the real services at the files' own dates:
   confirms (one registration still waiting, one returned); year-end dossiers for each title;
 - sudden awards (đột xuất): the short dossier, decided within days, and one waiting for Sở Nội vụ;
 - proposals upward: consultation (hiệp y), posting, the provincial council, the tờ trình to the
-  central level and the central decision (when those step kinds exist on this build).
+  central level and the central decision: one dossier decided by Trung ương, one awaiting its
+  decision, one waiting on the consulted agencies' answers.
 Called by seed_demo inside its transaction."""
 
 import datetime as dt
@@ -110,7 +111,8 @@ def seed_kinds(demo: Demo) -> dict:
                                individuals=[next(people)]), "tuphap", decider=demo.heads["tuphap"])  # own head
         demo.walk(demo.dossier(annual, "chien-si-thi-dua-tinh", "tuphap", collectives=False,
                                individuals=[next(people)]), "tuphap", until=DossierStatus.SUBMITTED)
-        demo.walk(demo.dossier(annual, "co-thi-dua-tinh", "yte"), "yte", until=DossierStatus.SUBMITTED)
+        demo.walk(demo.dossier(annual, "co-thi-dua-tinh", "yte"), "yte",
+                  until=DossierStatus.AT_PROVINCE_COUNCIL)                                    # council to vote
         demo.walk(demo.dossier(annual, "chien-si-thi-dua-co-so", "yte", collectives=False,
                                individuals=[next(people)]), "yte", until=DossierStatus.COUNCIL_REVIEWED)
         # a ward created on 01/07/2025 (two-level structure), not registered: the soft criterion warns
@@ -127,17 +129,27 @@ def seed_kinds(demo: Demo) -> dict:
         demo.walk(demo.dossier(sudden, "bang-khen-dot-xuat", "caoloc", collectives=True), "caoloc",
                   until=STATUS_AT_STEP[Step.HOME_AFFAIRS])                                      # at Sở Nội vụ
 
-    # 3. Proposals upward (needs the consultation, posting, council, upward and central-decision steps).
-    if all(value in Step.values for value in ("consultation", "province_council", "upward", "central_decision")):
-        campaigns[UPWARD] = seed_upward(demo)
+    # 3. Proposals upward: consultation, posting, the provincial council, upward, the central decision.
+    campaigns[UPWARD] = seed_upward(demo)
     return campaigns
 
 
 def seed_upward(demo: Demo):
-    """A Bằng khen của Thủ tướng proposal walked until it waits on the consulted agencies' answers
-    (Công an tỉnh, Thuế tỉnh, BHXH tỉnh: log in as lanhdao_congan, lanhdao_thue, lanhdao_bhxh)."""
+    """Proposals upward at three moments: a Chiến sĩ thi đua toàn quốc whose central decision is
+    recorded (decided), a Huân chương Lao động hạng Ba whose tờ trình is signed and which waits for
+    the central decision, and a Bằng khen của Thủ tướng waiting on the consulted agencies' answers
+    (Công an tỉnh, Thuế tỉnh, BHXH tỉnh: log in as lanhdao_congan, lanhdao_thue, lanhdao_bhxh). The
+    first two pass their posting period (the walk moves the clock past it), so the one waiting on
+    answers is made last."""
     upward = load_file(RULEBOOKS / UPWARD)
     with at(2026, 1, 12):
+        demo.walk(demo.dossier(upward, "chien-si-thi-dua-toan-quoc", "taichinh", collectives=False, individuals=[
+            {"full_name": "Lương Thị Hồng", "citizen_id": "020180002468",
+             "position": "Phó Giám đốc Sở Tài chính"}]), "taichinh")                     # central decision recorded
+        demo.walk(demo.dossier(upward, "huan-chuong-lao-dong-hang-ba", "yte", individuals=[
+            {"full_name": "Nông Thị Lan", "citizen_id": "020178003579",
+             "position": "Giám đốc Bệnh viện Đa khoa tỉnh"}]), "yte",
+            until=DossierStatus.AWAITING_CENTRAL)                                       # waits for Trung ương
         demo.walk(demo.dossier(upward, "bang-khen-thu-tuong", "tuphap", individuals=[
             {"full_name": "Hoàng Văn Nam", "citizen_id": "020083001234",
              "position": "Trưởng phòng Hành chính tư pháp"}]), "tuphap", until=DossierStatus.IN_CONSULTATION)

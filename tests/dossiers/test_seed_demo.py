@@ -74,3 +74,40 @@ def test_demo_loads_every_shipped_rulebook_with_dossiers_in_each_kind():
     assert "Đã đăng ký thi đua đầu năm" in set(lines)
     sudden = Campaign.objects.get(rulebook="lang-son-dot-xuat-2025@1")
     assert {DossierStatus.DECIDED} < set(sudden.dossiers.values_list("status", flat=True))   # one still under way
+
+
+def test_demo_has_each_kind_at_the_moments_issue_12_names():
+    """Each shipped kind has dossiers, and the proposals upward stand at three moments: one waiting on
+    the consulted agencies' answers (one open task per agency, none answered), one whose tờ trình is
+    signed and which waits for the central decision, one whose central decision is recorded; the annual
+    campaign has a dossier before the provincial council's vote."""
+    from dossiers.models import CentralDecision, ConsultationAnswer, Outcome, Step, UpwardProposal
+
+    call_command("seed_demo", verbosity=0)
+    for rulebook in ("lang-son-kh-170-2023@1", "ttpvhcc-giay-khen-2023@1", "lang-son-thuong-xuyen-2025@2",
+                     "lang-son-dot-xuat-2025@1", "lang-son-de-nghi-cap-tren-2025@1"):
+        assert Dossier.objects.filter(campaign__rulebook=rulebook).exists(), rulebook
+    upward = Dossier.objects.filter(campaign__rulebook="lang-son-de-nghi-cap-tren-2025@1")
+
+    waiting = upward.get(status=DossierStatus.IN_CONSULTATION)
+    agencies = {unit_id for unit_id, _days in waiting.step_config(Step.CONSULTATION).consulted}
+    assert len(agencies) == 3 and not ConsultationAnswer.objects.filter(dossier=waiting).exists()
+    assert set(DossierTask.objects.filter(dossier=waiting, step=Step.CONSULTATION, status__in=ACTIVE)
+               .values_list("unit_id", flat=True)) == agencies
+
+    awaiting = upward.get(status=DossierStatus.AWAITING_CENTRAL)
+    proposal = UpwardProposal.objects.get(dossier=awaiting)
+    assert proposal.number and proposal.sha256 and proposal.nominees.count() == awaiting.nominees.count()
+    assert not CentralDecision.objects.filter(dossier=awaiting).exists()
+    assert DossierTask.objects.filter(dossier=awaiting, step=Step.CENTRAL_DECISION, status__in=ACTIVE).count() == 1
+
+    decided = upward.get(status=DossierStatus.DECIDED)
+    central = CentralDecision.objects.get(dossier=decided)
+    assert central.signed_on >= UpwardProposal.objects.get(dossier=decided).signed_on
+    assert set(decided.nominees.values_list("outcome", flat=True)) == {Outcome.AWARDED}
+    assert decided.step_config(Step.CENTRAL_DECISION).kind.concludes
+
+    annual = Dossier.objects.filter(campaign__rulebook="lang-son-thuong-xuyen-2025@2")
+    at_council = annual.get(status=DossierStatus.AT_PROVINCE_COUNCIL)
+    assert Step.PROVINCE_COUNCIL in at_council.path()
+    assert Step.PROVINCE_COUNCIL not in annual.filter(award_form__code="lao-dong-tien-tien").first().path()
