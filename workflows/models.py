@@ -58,8 +58,11 @@ class DossierTask(AbstractTask):
             # open tasks by due date (deadline scan, deadlines overview, inbox order): a few thousand
             # rows whatever the history
             models.Index(fields=["due_at"], condition=models.Q(status__in=OPEN_STATUSES), name="task_open_due"),
+            # ... and by unit/role (inboxes, their counts and filter menus, the decision page's forms),
+            # covering what those read: an index-only scan, not one heap page per open task (an
+            # appraiser with 7,440 open tasks at 100,000 dossiers: 11,162 heap pages for one count)
             models.Index(fields=["unit", "role", "due_at"], condition=models.Q(status__in=OPEN_STATUSES),
-                         name="task_open_unit_role_due"),
+                         include=["flow_task_type", "step", "dossier", "id"], name="task_open_unit_role_due"),
         ]
         constraints = [
             # one open task per step per acting unit (a consultation has one per consulted agency)

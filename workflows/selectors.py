@@ -31,9 +31,14 @@ def user_pairs(user) -> list[tuple[int, str]]:
 
 
 def _pairs_q(pairs) -> Q:
-    q = Q(pk__in=[])
+    """Tasks addressed to one of the (unit, role) pairs: one condition per role with its units (one
+    index range per role, read index-only, where one OR per pair made a bitmap over the table)."""
+    units_by_role: dict = {}
     for unit_id, role in pairs:
-        q |= Q(unit_id=unit_id, role=role)
+        units_by_role.setdefault(role, set()).add(unit_id)
+    q = Q(pk__in=[])
+    for role, units in sorted(units_by_role.items()):
+        q |= Q(role=role, unit_id__in=sorted(units))
     return q
 
 
@@ -105,11 +110,25 @@ def _text_q(text: str) -> Q:
     return q
 
 
+def inbox_tasks(pks) -> list:
+    """The inbox's tasks `pks` (one page), in that order, with what the rows show. The page is chosen
+    on the task table alone (`inbox(...).values_list("pk")`): joining the dossiers, units and
+    campaigns of every open task before the sort and the limit made the page cost grow with the
+    inbox (7,440 open tasks: 336 ms)."""
+    pks = list(pks)
+    found = {t.pk: t for t in DossierTask.objects.filter(pk__in=pks)
+             .select_related("dossier__campaign", "dossier__unit", "dossier__award_form", "unit")
+             .prefetch_related("dossier__nominees__person", "dossier__nominees__unit")}
+    return [found[pk] for pk in pks if pk in found]
+
+
 def inbox_choices(user):
-    """Campaigns and units that occur in the user's open tasks (for the filter menus)."""
+    """Campaigns and units that occur in the user's open tasks (for the filter menus): the open tasks
+    are joined to their dossiers once, for both menus."""
     base = DossierTask.objects.filter(status__in=ACTIVE, flow_task_type="HUMAN").filter(_pairs_q(user_pairs(user)))
-    campaigns = Campaign.objects.filter(pk__in=base.values("dossier__campaign_id"))
-    units = Unit.objects.filter(pk__in=base.values("dossier__unit_id"))
+    pairs = set(base.values_list("dossier__campaign_id", "dossier__unit_id").distinct().order_by())
+    campaigns = Campaign.objects.filter(pk__in={campaign for campaign, _unit in pairs})
+    units = Unit.objects.filter(pk__in={unit for _campaign, unit in pairs})
     return campaigns, units
 
 

@@ -331,3 +331,47 @@ def test_inbox_text_search_with_true_counts_and_pages(world, in_window, client_f
     assert 'rel="next"' in first.content.decode() and "trang 1/2" in first.content.decode()
     second = client.get(reverse("workflows:inbox"), {"page": 2})
     assert {t.dossier_id for t in first.context["tasks"] + second.context["tasks"]} == {mine.pk, other.pk}
+
+
+def test_inbox_pages_follow_the_due_dates_and_count_the_inbox_once(world, in_window, client_for, monkeypatch):
+    """The page is chosen among task ids (issue 11: the rows of one page only are joined to their
+    dossiers): the pages still follow the due dates, both ways, and the top bar's count is the
+    page's own total, not a second count of the inbox."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.flows import ACTIVE
+    from workflows.models import DossierTask
+    from workflows.views import reviewing
+
+    from dossiers.models import Role
+
+    dossiers = []
+    for i in range(3):
+        unit = Unit.objects.create(name=f"Sở ngành {i}", level=world.levels["tinh"], parent=world.province)
+        acts = actors(world)
+        acts.officer, acts.head = world.user(f"canbo{i}", unit, Role.UNIT_OFFICER), world.user(f"gd{i}", unit,
+                                                                                              Role.UNIT_HEAD)
+        dossier = services.dossier_create(campaign=world.campaign, award_form=world.form, unit=unit,
+                                          actor=acts.officer)
+        add_nominees(dossier, acts.officer, collectives=[unit])
+        dossiers.append(walk(dossier, acts, until=DossierStatus.SUBMITTED))
+    base = DossierTask.objects.filter(dossier=dossiers[0], status__in=ACTIVE).get().due_at
+    for days, dossier in zip((3, 1, 2), dossiers):        # due order: dossiers[1], [2], [0]
+        DossierTask.objects.filter(dossier=dossier, status__in=ACTIVE).update(due_at=base + dt.timedelta(days=days))
+    monkeypatch.setattr(reviewing, "INBOX_PAGE_SIZE", 2)
+    client = client_for(world.bob)
+
+    def shown(**query):
+        return [t.dossier_id for t in client.get(reverse("workflows:inbox"), query).context["tasks"]]
+
+    assert shown() + shown(page=2) == [dossiers[1].pk, dossiers[2].pk, dossiers[0].pk]
+    assert shown(sort="-due") + shown(sort="-due", page=2) == [dossiers[0].pk, dossiers[2].pk, dossiers[1].pk]
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("workflows:inbox")).content.decode()
+    counts = [q["sql"] for q in queries.captured_queries
+              if q["sql"].startswith("SELECT COUNT(*)") and "workflows_dossiertask" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert 'id="inbox-count">3 hồ sơ' in html

@@ -43,9 +43,12 @@ def inbox(request):
 def _render_inbox(request, filters, *, status=200, **extra):
     now = timezone.now()
     campaigns, units = selectors.inbox_choices(request.user)
-    pages = Paginator(selectors.inbox(request.user, filters, now=now), INBOX_PAGE_SIZE)
+    # the page is chosen among task ids; only its rows are loaded with their dossiers
+    pages = Paginator(selectors.inbox(request.user, filters, now=now).values_list("pk", flat=True), INBOX_PAGE_SIZE)
     page = pages.get_page(filters.page)
-    tasks = list(page.object_list)
+    tasks = selectors.inbox_tasks(page.object_list)
+    if not (filters.campaign or filters.unit or filters.status or filters.due or filters.q):
+        request._inbox_total = pages.count        # the top bar's count is this one: not counted twice
     context = {"tasks": tasks, "page": page, "total": pages.count,
                "prev_query": filters.querystring(page=page.previous_page_number()) if page.has_previous() else "",
                "next_query": filters.querystring(page=page.next_page_number()) if page.has_next() else "", "filters": filters, "campaigns": campaigns, "units": units, "now": now,
