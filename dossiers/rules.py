@@ -217,6 +217,24 @@ def statuses_from(step: Step) -> list[str]:
     return [STATUS_AT_STEP[s] for s in steps[steps.index(step):]] + [DossierStatus.DECIDED]
 
 
+def reach_position(step: Step) -> int:
+    """`step`'s place in the kinds' canonical order (as `statuses_from`)."""
+    return list(Step).index(step)
+
+
+def status_reach() -> dict[str, int]:
+    """status → the furthest canonical position a dossier holding it has reached (the status of a
+    step that shares it with an earlier step counts for the later one; decided is past every step;
+    draft-like and final statuses that belong to no step are absent). Over the statuses a dossier has
+    held, max(status_reach) >= reach_position(step) exactly when one of them is in statuses_from(step):
+    a summary row keeps that one number instead of the dossier's history."""
+    positions: dict[str, int] = {}
+    for index, step in enumerate(Step):
+        positions[STATUS_AT_STEP[step]] = index
+    positions[DossierStatus.DECIDED] = len(Step)
+    return positions
+
+
 def has_reached(dossier: Dossier, step: Step) -> bool:
     """The dossier is at `step` or has been at it or past it on its configured path (read from its
     event log: a dossier returned, withdrawn or rejected after reaching a step has reached it)."""

@@ -35,10 +35,25 @@ def visible_dossiers(user):
     administrators see all; a unit's officer and head their unit's dossiers; a reviewer (appraiser,
     Sở Nội vụ, signer) the dossiers that have reached their step at a unit where they act. Lists,
     counts, reports, exports and the dashboard read this; tests pin it to the predicate."""
+    return Dossier.objects.filter(visibility_q(user))
+
+
+def reached_by_history(step: Step) -> Q:
+    """A dossier has reached `step`: it is there or past it, or its event log says it has been."""
+    reached = statuses_from(step)
+    return Q(status__in=reached) | Q(Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
+
+
+def visibility_q(user, *, submitted: Q | None = None, reached=reached_by_history) -> Q:
+    """`visible_dossiers` as a condition, over any model that has the dossier's `unit`, `campaign`,
+    `award_form` and `status` fields: Dossier itself, or a summary row keyed by them (the dashboard's
+    figures), which passes its own `submitted` condition and `reached(step)` (a stored position)."""
+    if submitted is None:
+        submitted = Q(submitted_at__isnull=False)
     if not user or not user.is_authenticated:
-        return Dossier.objects.none()
+        return Q(pk__in=[])
     if is_admin(user):
-        return Dossier.objects.all()
+        return Q()
     pairs = acting_pairs(user)  # own and delegated roles, at each unit and the units merged into it
     visible = Q(unit_id__in={unit for unit, role in pairs if role in UNIT_ROLES})
     roles = {role for _unit, role in pairs}
@@ -46,9 +61,7 @@ def visible_dossiers(user):
         if kind.is_unit_work:
             continue
         rule = StepRule.objects.filter(award_form=OuterRef("award_form"), step=step)
-        reached = statuses_from(step)
-        has_reached = Q(status__in=reached) | Q(Exists(
-            DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
+        has_reached = reached(step)
         for role in roles:
             # the step's role: the StepRule's when it names one, else the kind's (as Dossier.step_config)
             units = {unit for unit, held in pairs if held == role}
@@ -59,14 +72,16 @@ def visible_dossiers(user):
             acts_here = (Q(Exists(by_role.filter(acting_unit_id__in=units)))
                          | (~Q(Exists(by_role.filter(acting_unit__isnull=False)))
                             & Q(**{f"{ACTING_UNIT_FIELD[kind.acting_unit]}__in": units})))
-            visible |= Q(submitted_at__isnull=False) & on_path & acts_here & has_reached
-    visible |= consulted_q(pairs)
-    return Dossier.objects.filter(visible)
+            visible |= submitted & on_path & acts_here & has_reached
+    visible |= consulted_q(pairs, submitted=submitted, reached=reached)
+    return visible
 
 
-def consulted_q(pairs) -> Q:
+def consulted_q(pairs, *, submitted: Q | None = None, reached=reached_by_history) -> Q:
     """Dossiers that reached a consultation step where one of the user's (unit, role) pairs is a
     consulted agency with the step's role (`rules.is_consulted`, as a query)."""
+    if submitted is None:
+        submitted = Q(submitted_at__isnull=False)
     q = Q(pk__in=[])
     for step, kind in STEP_KINDS.items():
         if not kind.is_consultation:
@@ -79,10 +94,7 @@ def consulted_q(pairs) -> Q:
         if not by_pair:
             continue
         by_pair = functools.reduce(operator.or_, by_pair)
-        reached = statuses_from(step)
-        has_reached = Q(status__in=reached) | Q(Exists(
-            DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
-        q |= Q(submitted_at__isnull=False) & Q(Exists(agencies.filter(by_pair))) & has_reached
+        q |= submitted & Q(Exists(agencies.filter(by_pair))) & reached(step)
     return q
 
 

@@ -240,3 +240,55 @@ class CalendarChange(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("thay đổi lịch làm việc")
         verbose_name_plural = _("thay đổi lịch làm việc")
+
+
+# --- Dashboard figures (issue 11): a summary refreshed by a periodic job ---------------------------
+# (owned by workflows/figures.py, the only writer of these tables)
+
+
+class DashboardFigure(models.Model):
+    """DashboardFigure — số liệu tổng hợp cho trang thống kê: the figures of the dossiers that share a
+    campaign, award form, unit, status, submission and furthest step reached, as of the last refresh.
+    `step` empty: a row of dossier figures (count, resubmissions, ratings); a step: the figures of
+    that step's tasks (open, due soon, overdue, on time, late, days). The key carries what
+    `dossiers.selectors.visibility_q` reads, so each user sees the rows of the dossiers they may see."""
+
+    campaign = models.ForeignKey("dossiers.Campaign", on_delete=models.CASCADE, related_name="+")
+    award_form = models.ForeignKey("dossiers.AwardForm", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=30)
+    submitted = models.BooleanField()
+    reached = models.SmallIntegerField()  # dossiers.rules.status_reach over the statuses held; -1: none
+    step = models.CharField(max_length=20, blank=True)
+    dossiers = models.PositiveIntegerField(default=0)
+    resubmissions = models.PositiveIntegerField(default=0)
+    late_resubmissions = models.PositiveIntegerField(default=0)
+    ratings = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    happy = models.PositiveIntegerField(default=0)  # ratings 4 or 5
+    score_1 = models.PositiveIntegerField(default=0)
+    score_2 = models.PositiveIntegerField(default=0)
+    score_3 = models.PositiveIntegerField(default=0)
+    score_4 = models.PositiveIntegerField(default=0)
+    score_5 = models.PositiveIntegerField(default=0)
+    open_tasks = models.PositiveIntegerField(default=0)
+    due_soon = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    finished = models.PositiveIntegerField(default=0)  # done tasks (average days per step)
+    finished_seconds = models.FloatField(default=0)  # their created → finished, summed
+    finished_with_due = models.PositiveIntegerField(default=0)  # done tasks that had a due date
+    on_time = models.PositiveIntegerField(default=0)
+    judged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu thống kê")
+        verbose_name_plural = _("số liệu thống kê")
+        indexes = [models.Index(fields=["campaign", "unit"])]
+
+
+class DashboardRefresh(models.Model):
+    """When the figures were last computed (one row; none: never)."""
+
+    refreshed_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)

@@ -4,24 +4,24 @@ computed from `DossierTask.due_at` and now; nothing here is stored."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from viewflow.workflow.status import STATUS
 
 from dossiers import lateness
 from dossiers import selectors as dossier_selectors
 from dossiers.models import (
-    AwardForm, Campaign, Dossier, DossierStatus, Membership, ReturnRequest, Role, ServiceRating, Step, Unit, step_label,
+    AwardForm, Campaign, Dossier, DossierStatus, Role, Step, Unit, step_label,
     steps_where,
 )
 
 from dossiers.text import clean_line
-from dossiers.rules import acting_pairs
+from dossiers.rules import acting_pairs, reach_position
 
 from .flows import ACTIVE
-from .models import REVISION, DossierTask
+from . import figures
+from .models import REVISION, DashboardFigure, DossierTask
 
-DUE_SOON = dt.timedelta(days=2)
+DUE_SOON = figures.DUE_SOON
 
 
 def user_pairs(user) -> list[tuple[int, str]]:
@@ -189,49 +189,60 @@ class Dashboard:
     rating_histogram: list  # (score, count)
     resubmissions: int = 0  # returned dossiers the units sent back
     late_resubmissions: int = 0  # of which after the supplement deadline
+    refreshed_at: dt.datetime | None = None  # when the figures were computed (None: never yet)
 
 
-def _days(value) -> float:
-    """An average duration from the database (timedelta, or microseconds on some backends) in days."""
-    if value is None:
-        return 0.0
-    if isinstance(value, dt.timedelta):
-        return value.total_seconds() / 86400
-    return float(value) / 1_000_000 / 86400
+def visible_figures(user):
+    """The dashboard's summary rows of the dossiers `user` may see: the one visibility condition
+    (dossiers.selectors.visibility_q) over the rows' key, the history read from the stored furthest
+    step instead of the event log."""
+    condition = dossier_selectors.visibility_q(
+        user, submitted=Q(submitted=True), reached=lambda step: Q(reached__gte=reach_position(step)))
+    return DashboardFigure.objects.filter(condition)
 
 
-def dashboard(user, *, campaign: Campaign | None = None, now=None) -> Dashboard:
-    now = now or timezone.now()
-    dossiers = visible_dossiers(user)
+def dashboard(user, *, campaign: Campaign | None = None) -> Dashboard:
+    """The dashboard from the summary (workflows.figures, refreshed by a periodic job): two grouped
+    reads of the summary rows, whatever the number of dossiers and tasks behind them."""
+    stamp = figures.last_refresh()
+    rows = visible_figures(user)
     if campaign is not None:
-        dossiers = dossiers.filter(campaign=campaign)
-    counts = dict(dossiers.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+        rows = rows.filter(campaign=campaign)
+    dossier_sums = ["dossiers", "resubmissions", "late_resubmissions", "ratings", "rating_sum", "happy",
+                    *[f"score_{score}" for score in figures.SCORES]]
+    per_status = {row["status"]: row for row in rows.filter(step="").values("status").order_by()
+                  .annotate(**{name: Sum(name) for name in dossier_sums})}
+    task_sums = ["open_tasks", "due_soon", "overdue", "finished", "finished_seconds", "finished_with_due", "on_time",
+                 "judged"]
+    per_step = {row["step"]: row for row in rows.exclude(step="").values("step").order_by()
+                .annotate(**{name: Sum(name) for name in task_sums})}
+
+    def total(table, name):
+        return sum(row[name] or 0 for row in table.values())
+
+    counts = {status: row["dossiers"] or 0 for status, row in per_status.items()}
     by_status = [(value, label, counts.get(value, 0)) for value, label in DossierStatus.choices]
-    tasks = DossierTask.objects.filter(dossier__in=dossiers, flow_task_type="HUMAN")
-    open_tasks = tasks.filter(status__in=ACTIVE)
-    finished = tasks.filter(status=STATUS.DONE, finished__isnull=False)
-    timing = tasks.filter(due_at__isnull=False).aggregate(
-        n=Count("pk", filter=Q(status=STATUS.DONE, finished__isnull=False)),
-        on_time=Count("pk", filter=lateness.on_time_q()), judged=Count("pk", filter=lateness.judged_q(now)))
-    duration = ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())
-    per_step = {row["step"]: row for row in
-                finished.values("step").annotate(n=Count("pk"), avg=Avg(duration)).order_by()}
-    step_days = [(step_label(step), _days(per_step[step]["avg"]), per_step[step]["n"])
-                 for step in [s.value for s in Step] + [REVISION] if step in per_step]
-    resubmitted = ReturnRequest.objects.filter(dossier__in=dossiers, resolved_at__isnull=False).aggregate(
-        n=Count("pk"), late=Count("pk", filter=Q(late=True)))
-    ratings = ServiceRating.objects.filter(dossier__in=dossiers)
-    rating_stats = ratings.aggregate(n=Count("pk"), avg=Avg("score"), happy=Count("pk", filter=Q(score__gte=4)))
-    histogram = dict(ratings.values_list("score").annotate(n=Count("pk")).values_list("score", "n"))
+    step_days = [(step_label(step), per_step[step]["finished_seconds"] / per_step[step]["finished"] / 86400,
+                  per_step[step]["finished"])
+                 for step in [s.value for s in Step] + [REVISION] if step in per_step and per_step[step]["finished"]]
+    ratings = total(per_status, "ratings")
     return Dashboard(
-        by_status=by_status, total=sum(counts.values()), open_tasks=open_tasks.count(),
-        due_soon=open_tasks.filter(due_at__gte=now, due_at__lte=now + DUE_SOON).count(),
-        overdue=open_tasks.filter(lateness.overdue_q(now)).count(),
-        on_time_rate=lateness.on_time_rate(timing["on_time"], timing["judged"]),
-        finished_tasks=timing["n"],
-        step_days=step_days, rating_count=rating_stats["n"],
-        satisfaction_rate=(100.0 * rating_stats["happy"] / rating_stats["n"]) if rating_stats["n"] else None,
-        rating_average=rating_stats["avg"],
-        rating_histogram=[(score, histogram.get(score, 0)) for score in range(5, 0, -1)],
-        resubmissions=resubmitted["n"], late_resubmissions=resubmitted["late"],
+        by_status=by_status, total=sum(counts.values()), open_tasks=total(per_step, "open_tasks"),
+        due_soon=total(per_step, "due_soon"), overdue=total(per_step, "overdue"),
+        on_time_rate=lateness.on_time_rate(total(per_step, "on_time"), total(per_step, "judged")),
+        finished_tasks=total(per_step, "finished_with_due"),
+        step_days=step_days, rating_count=ratings,
+        satisfaction_rate=(100.0 * total(per_status, "happy") / ratings) if ratings else None,
+        rating_average=(total(per_status, "rating_sum") / ratings) if ratings else None,
+        rating_histogram=[(score, total(per_status, f"score_{score}")) for score in range(5, 0, -1)],
+        resubmissions=total(per_status, "resubmissions"), late_resubmissions=total(per_status, "late_resubmissions"),
+        refreshed_at=stamp.refreshed_at if stamp else None,
     )
+
+
+def current_campaign():
+    """The dashboard's default: the campaign whose submission window opened last (one that has not
+    opened yet only when none has)."""
+    today = timezone.localdate()
+    return (Campaign.objects.filter(window_opens__lte=today).order_by("-window_opens", "-pk").first()
+            or Campaign.objects.order_by("window_opens", "pk").first())

@@ -11,7 +11,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from outbox import handler
 
-from . import deadlines, notifications
+from . import deadlines, figures, notifications
 
 SCAN_MINUTES = settings.DEADLINE_SCAN_MINUTES
 log = logging.getLogger("khenthuong.workflows")
@@ -24,6 +24,12 @@ def deadline_scan():
     notice or escalation is due, their delivery recorded in the outbox in the scan's transaction."""
     step_timers()
     return len(deadlines.scan())
+
+
+@db_periodic_task(crontab(minute="*"), retries=0)
+def dashboard_refresh():
+    """The dashboard's summary, recomputed every minute (workflows.figures: why a job)."""
+    return figures.refresh().rows
 
 
 def step_timers() -> dict:

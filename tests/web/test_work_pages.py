@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from dossiers.models import DossierStatus, NomineeKind, Outcome, ReturnRequest, ServiceRating, Unit
 from dossiers.services import dossier_rate
-from workflows import services
+from workflows import figures, services
 from workflows.walk import Actors, add_nominees, walk
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +179,7 @@ def test_dashboard_counts_rates_and_charts(world, in_window, client_for):
     dossier_rate(dossier=decided, actor=world.alice, score=5)
     unit, officer, head = second_unit(world)
     make_dossier(world, unit=unit, officer=officer, head=head)
+    figures.refresh()
     response = client_for(world.bob).get(reverse("workflows:dashboard"))
     assert response.status_code == 200
     stats = response.context["stats"]
@@ -196,9 +197,11 @@ def test_dashboard_counts_rates_and_charts(world, in_window, client_for):
 
 def test_dashboard_overdue_is_computed_from_now(world, in_window, client_for, time_machine):
     make_dossier(world)
+    figures.refresh()
     client = client_for(world.bob)
     assert client.get(reverse("workflows:dashboard")).context["stats"].overdue == 0
     time_machine.move_to(dt.datetime(2024, 2, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+    figures.refresh()   # overdue as of the refresh (the page says when)
     client = client_for(world.bob)
     assert client.get(reverse("workflows:dashboard")).context["stats"].overdue == 1
 
@@ -287,6 +290,7 @@ def test_dashboard_average_days_per_step(world, in_window, client_for, time_mach
     add_nominees(dossier, world.alice, collectives=[world.unit])
     time_machine.move_to(dt.datetime(2023, 12, 6, 21, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
     walk(dossier, actors(world), until=DossierStatus.PROPOSAL_READY)  # the proposal took 1.5 days
+    figures.refresh()
     response = client_for(world.alice).get(reverse("workflows:dashboard"))
     days = {str(label): value for label, value, _n in response.context["stats"].step_days}
     assert days == {"Lập tờ trình đề nghị": pytest.approx(1.5)}

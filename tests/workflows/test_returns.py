@@ -11,7 +11,7 @@ from django.urls import reverse
 from dossiers.errors import MissingRequirements
 from dossiers.models import DossierEvent, DossierStatus, ReturnRequest
 from dossiers.services import council_record, document_upload, nominee_add, return_reply
-from workflows import selectors, services
+from workflows import figures, selectors, services
 from tests.web.conftest import client_for  # noqa: F401
 from workflows.walk import Actors, add_nominees, pdf, walk
 
@@ -83,6 +83,7 @@ def test_late_resubmission_is_accepted_marked_and_counted(world, returned, time_
     assert request.late is True
     event = DossierEvent.objects.filter(dossier=dossier, data__step="revision").latest("pk")
     assert event.data["late"] is True and "quá hạn bổ sung" in event.comment
+    figures.refresh()
     stats = selectors.dashboard(world.bob)
     assert (stats.resubmissions, stats.late_resubmissions) == (1, 1)
 

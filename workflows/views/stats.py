@@ -14,10 +14,15 @@ from ._common import _int
 # --- dashboard ------------------------------------------------------------------------------------
 @login_required
 def dashboard(request):
-    campaign = None
-    campaign_id = _int(request.GET.get("campaign"))
-    if campaign_id:
+    # the current campaign unless another is chosen; "all": every campaign (still the summary rows)
+    choice = request.GET.get("campaign", "")
+    campaign_id = _int(choice)
+    if choice == "all":
+        campaign = None
+    elif campaign_id:
         campaign = Campaign.objects.filter(pk=campaign_id).first()
+    else:
+        campaign = selectors.current_campaign()
     stats = selectors.dashboard(request.user, campaign=campaign)
     peak = max([count for _v, _l, count in stats.by_status] + [1])
     status_bars = [{"value": v, "label": label, "count": count, "width": 100.0 * count / peak}
@@ -27,7 +32,7 @@ def dashboard(request):
                  for label, days, n in stats.step_days]
     rating_peak = max([n for _s, n in stats.rating_histogram] + [1])
     rating_bars = [{"score": s, "count": n, "width": 100.0 * n / rating_peak} for s, n in stats.rating_histogram]
-    context = {"stats": stats, "campaign": campaign, "campaigns": Campaign.objects.all(),
+    context = {"stats": stats, "campaign": campaign, "campaigns": Campaign.objects.order_by("-window_opens", "-pk"),
                "status_bars": status_bars, "step_bars": step_bars, "rating_bars": rating_bars,
                "status_chart_height": 24 * len(status_bars) + 8,
                "step_chart_height": 24 * max(len(step_bars), 1) + 8,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from dossiers.models import Campaign, DossierStatus, Membership, Role, Unit
 from dossiers.rulebooks import load_file as load_rulebook
 from dossiers.setup import levels, provincial_campaign
-from workflows import services
+from workflows import figures, services
 from workflows.walk import Actors, add_nominees
 from workflows.walk import walk as walk_with
 from workflows.reorganisation import apply_2025
@@ -133,6 +133,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded.")
         else:
             self.build()
+            figures.refresh()   # the dashboard's summary at once, not at the consumer's next minute
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_logins()
 
