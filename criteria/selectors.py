@@ -1,9 +1,10 @@
 """Reads for the campaign reports: dossiers and nominees by status and level, timeliness per step,
 processing days per step and per acting unit, pass rates per criterion, awards per form."""
 
+import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import Count
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,38 +94,42 @@ def by_status_and_level(campaign, user=None) -> dict:
     return {"levels": levels, "rows": rows}
 
 
+def _days(value) -> float | None:
+    """A duration from the database (timedelta, or microseconds on some backends) in days."""
+    if value is None:
+        return None
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    return float(value) / 1_000_000 / 86400
+
+
 def step_timeliness(campaign, user=None, *, now=None) -> dict:
     """Per step and per acting unit: tasks judged, on time (dossiers.lateness: finished by the due
     date; open tasks already past due count as late), average processing days (calendar days,
-    created → finished)."""
+    created → finished). Two grouped queries: one row per step, one per acting unit, whatever the
+    number of tasks (issue 11)."""
     now = now or timezone.now()
     tasks = (lateness.task_rows().filter(dossier__in=campaign_dossiers(campaign, user), flow_task_type="HUMAN")
-             .exclude(step="").annotate(**lateness.flags(now))
-             .values("step", "unit_id", "unit__name", "created", "finished", "is_late", "is_on_time"))
-    per_step: dict[str, dict] = {}
-    per_unit: dict[int, dict] = {}
-    for task in tasks:
-        finished, late, on_time = task["finished"], task["is_late"], task["is_on_time"]
-        days = (finished - task["created"]).total_seconds() / 86400 if finished else None
-        for bucket, key, label in ((per_step, task["step"], None), (per_unit, task["unit_id"], task["unit__name"])):
-            entry = bucket.setdefault(key, {"label": label, "judged": 0, "on_time": 0, "days": [], "open": 0})
-            entry["judged"] += 1 if (late or on_time) else 0
-            entry["on_time"] += 1 if on_time else 0
-            entry["open"] += 1 if finished is None else 0
-            if days is not None:
-                entry["days"].append(days)
+             .exclude(step=""))
+    finished = Q(finished__isnull=False)
+    duration = ExpressionWrapper(F("finished") - F("created"), output_field=DurationField())
+    figures = {"judged": Count("pk", filter=lateness.judged_q(now)), "on_time": Count("pk", filter=lateness.on_time_q()),
+               "open": Count("pk", filter=~finished), "done": Count("pk", filter=finished),
+               "average": Avg(duration, filter=finished)}
 
-    def finish(entry):
-        rate = lateness.on_time_rate(entry["on_time"], entry["judged"])
-        entry["rate"] = round(rate, 1) if rate is not None else None
-        entry["avg_days"] = round(sum(entry["days"]) / len(entry["days"]), 4) if entry["days"] else None
-        entry["done"] = len(entry["days"])
-        return entry
+    def entry(row, label):
+        rate = lateness.on_time_rate(row["on_time"], row["judged"])
+        average = _days(row["average"])
+        return {"label": label, "judged": row["judged"], "on_time": row["on_time"], "open": row["open"],
+                "rate": round(rate, 1) if rate is not None else None,
+                "avg_days": round(average, 4) if average is not None else None, "done": row["done"]}
 
+    per_step = {row["step"]: row for row in tasks.values("step").annotate(**figures).order_by()}
     order = [s.value for s in Step] + [REVISION]
-    steps = [finish({**per_step[key], "label": str(step_label(key)), "code": key})
+    steps = [{**entry(per_step[key], None), "label": str(step_label(key)), "code": key}
              for key in order if key in per_step]
-    units = sorted((finish(entry) for entry in per_unit.values() if entry["label"]),
+    units = sorted((entry(row, row["unit__name"]) for row in
+                    tasks.values("unit_id", "unit__name").annotate(**figures).order_by() if row["unit__name"]),
                    key=lambda e: (-(e["avg_days"] or 0), e["label"]))
     return {"steps": steps, "units": units}
 
