@@ -16,7 +16,9 @@ import datetime as dt
 import time
 
 from django.db import transaction
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
@@ -84,8 +86,8 @@ def compute(now=None) -> list[DashboardFigure]:
 
     rated = {f"score_{score}": Count("rating", filter=Q(rating__score=score)) for score in SCORES}
     for key, row in _grouped(Dossier.objects.all(), "", dossiers=Count("pk"), ratings=Count("rating"),
-                             rating_sum=Coalesce(Sum("rating__score"), Value(0)), happy=Count("rating", filter=Q(rating__score__gte=4)),
-                             **rated):
+                             rating_sum=Coalesce(Sum("rating__score"), Value(0)),
+                             happy=Count("rating", filter=Q(rating__score__gte=4)), **rated):
         item = figure(key)
         for name in ("dossiers", "ratings", "rating_sum", "happy", *rated):
             setattr(item, name, row[name])
@@ -98,7 +100,8 @@ def compute(now=None) -> list[DashboardFigure]:
     tasks = DossierTask.objects.filter(flow_task_type="HUMAN", dossier__isnull=False)
     for key, row in _grouped(tasks, "dossier__", "step",
                              open_tasks=Count("pk", filter=Q(status__in=ACTIVE)),
-                             due_soon=Count("pk", filter=Q(status__in=ACTIVE, due_at__gte=now, due_at__lte=now + DUE_SOON)),
+                             due_soon=Count("pk", filter=Q(status__in=ACTIVE, due_at__gte=now,
+                                                           due_at__lte=now + DUE_SOON)),
                              overdue=Count("pk", filter=lateness.overdue_q(now)),
                              done_n=Count("pk", filter=done),   # not "finished": F("finished") is the column
                              finished_sum=Sum(duration, filter=done),
