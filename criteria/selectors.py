@@ -2,9 +2,10 @@
 processing days per step and per acting unit, pass rates per criterion, awards per form."""
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from dossiers.models import (
 )
 from dossiers import lateness
 
-from .models import Evaluation, MetricImport
+from .models import CriteriaOverride, Evaluation, EvaluationLine, MetricImport
 
 
 def campaign_dossiers(campaign, user=None):
@@ -37,41 +38,54 @@ def latest_evaluations(campaign, user=None) -> dict[int, Evaluation]:
     return latest
 
 
-def evaluation_summary(campaign, user=None) -> dict:
-    """Collectives: how many pass, fail without override, fail with an override, not yet evaluated."""
-    latest = latest_evaluations(campaign, user)
-    collectives = Nominee.objects.filter(dossier__in=campaign_dossiers(campaign, user), kind=NomineeKind.COLLECTIVE).exclude(
+def _live_nominees(campaign, user=None):
+    """The campaign's nominees the report covers (withdrawn dossiers left out)."""
+    return Nominee.objects.filter(dossier__in=campaign_dossiers(campaign, user)).exclude(
         dossier__status=DossierStatus.WITHDRAWN)
-    summary = Counter()
-    for pk in collectives.values_list("pk", flat=True):
-        evaluation = latest.get(pk)
-        if evaluation is None:
-            summary["pending"] += 1
-        elif evaluation.passed:
-            summary["passed"] += 1
-        elif evaluation.overrides.all():
-            summary["overridden"] += 1
-        else:
-            summary["failed"] += 1
-    summary["total"] = collectives.count()
-    return dict(summary)
+
+
+def _is_newest(prefix: str = "") -> Q:
+    """An evaluation that is its nominee's newest (as `latest_evaluations`: by created_at, then pk):
+    no other evaluation of the nominee comes after it."""
+    ref = (lambda name: OuterRef(f"{prefix}{name}"))
+    later = Evaluation.objects.filter(nominee=ref("nominee_id")).filter(
+        Q(created_at__gt=ref("created_at")) | Q(created_at=ref("created_at"), pk__gt=ref("pk")))
+    return ~Q(Exists(later))
+
+
+def evaluation_summary(campaign, user=None) -> dict:
+    """Collectives: how many pass, fail without override, fail with an override, not yet evaluated
+    (two queries: the collectives, and one aggregate over their newest evaluations; the counts that
+    are 0 are left out, as before)."""
+    collectives = _live_nominees(campaign, user).filter(kind=NomineeKind.COLLECTIVE)
+    figures = Evaluation.objects.filter(_is_newest(), nominee__in=collectives).aggregate(
+        n_evaluated=Count("pk", distinct=True), n_passed=Count("pk", distinct=True, filter=Q(passed=True)),
+        n_overridden=Count("pk", distinct=True, filter=Q(passed=False, overrides__isnull=False)),
+        n_failed=Count("pk", distinct=True, filter=Q(passed=False, overrides__isnull=True)))
+    counts = {key.removeprefix("n_"): n for key, n in figures.items()}   # n_: not to shadow the passed field
+    counts["total"] = collectives.count()
+    counts["pending"] = counts["total"] - counts.pop("evaluated")
+    summary = {key: n for key, n in counts.items() if n and key != "total"}
+    summary["total"] = counts["total"]
+    return summary
 
 
 def criterion_pass_rates(campaign, user=None) -> list[dict]:
-    counts: dict[str, Counter] = defaultdict(Counter)
-    order: dict[str, tuple] = {}
-    for evaluation in latest_evaluations(campaign, user).values():
-        for line in evaluation.lines.all():
-            key = line.criterion_name
-            order.setdefault(key, (line.criterion.order if line.criterion else 99, line.pk))
-            counts[key]["passed" if line.passed else ("failed" if line.passed is False else "unknown")] += 1
-    rows = []
-    for name in sorted(counts, key=lambda n: order[n]):
-        c = counts[name]
-        total = c["passed"] + c["failed"] + c["unknown"]
-        rows.append({"name": name, "passed": c["passed"], "failed": c["failed"], "unknown": c["unknown"],
-                     "total": total, "rate": round(100 * c["passed"] / total, 1) if total else None})
-    return rows
+    """Per criterion (by name) over the newest evaluation of each nominee: passed, failed, no data;
+    one grouped query. Ordered by the criterion's order, then by its first line."""
+    rows = (EvaluationLine.objects.filter(_is_newest("evaluation__"), evaluation__nominee__in=_live_nominees(campaign, user))
+            .values("criterion_name")
+            .annotate(n_passed=Count("pk", filter=Q(passed=True)), n_failed=Count("pk", filter=Q(passed=False)),
+                      n_unknown=Count("pk", filter=Q(passed__isnull=True)), first=Min("pk"),
+                      order=Min(Coalesce("criterion__order", Value(99))))
+            .order_by("order", "first"))
+    result = []
+    for row in rows:
+        total = row["n_passed"] + row["n_failed"] + row["n_unknown"]
+        result.append({"name": row["criterion_name"], "passed": row["n_passed"], "failed": row["n_failed"],
+                       "unknown": row["n_unknown"], "total": total,
+                       "rate": round(100 * row["n_passed"] / total, 1) if total else None})
+    return result
 
 
 def by_status_and_level(campaign, user=None) -> dict:

@@ -97,3 +97,64 @@ def test_sql_timeliness_equals_the_former_loop_and_the_report_stays_flat(world, 
         assert step_timeliness(world.campaign, now=at) == loop_timeliness(world.campaign, now=at)
     steps = {s["code"]: s for s in step_timeliness(world.campaign, now=now)["steps"]}
     assert steps["appraisal"]["done"] >= 10 and 0 < steps["appraisal"]["rate"] < 100
+
+
+def loop_evaluations(campaign):
+    """The former evaluation summary and pass rates: every newest evaluation and its lines in Python."""
+    from collections import Counter, defaultdict
+
+    from criteria.selectors import latest_evaluations
+    from dossiers.models import Nominee, NomineeKind
+
+    latest = latest_evaluations(campaign)
+    summary = Counter()
+    collectives = Nominee.objects.filter(dossier__in=campaign_dossiers(campaign), kind=NomineeKind.COLLECTIVE).exclude(
+        dossier__status=DossierStatus.WITHDRAWN)
+    for pk in collectives.values_list("pk", flat=True):
+        evaluation = latest.get(pk)
+        summary["pending" if evaluation is None else "passed" if evaluation.passed else
+                "overridden" if evaluation.overrides.all() else "failed"] += 1
+    summary["total"] = collectives.count()
+    counts, order = defaultdict(Counter), {}
+    for evaluation in latest.values():
+        for line in evaluation.lines.all():
+            order.setdefault(line.criterion_name, (line.criterion.order if line.criterion else 99, line.pk))
+            counts[line.criterion_name]["passed" if line.passed else ("failed" if line.passed is False else "unknown")] += 1
+    rates = []
+    for name in sorted(counts, key=lambda n: order[n]):
+        c = counts[name]
+        total = c["passed"] + c["failed"] + c["unknown"]
+        rates.append({"name": name, "passed": c["passed"], "failed": c["failed"], "unknown": c["unknown"],
+                      "total": total, "rate": round(100 * c["passed"] / total, 1) if total else None})
+    return dict(summary), rates
+
+
+def test_sql_evaluation_figures_equal_the_former_loop(world, in_window, time_machine, criteria, load):
+    from criteria.selectors import criterion_pass_rates, evaluation_summary
+    from criteria.services import criteria_override, dossier_evaluate
+
+    from .conftest import figures_row
+
+    units = [world.unit, world.other] + [Unit.objects.create(name=f"UBND xã {i}", level=world.levels["huyen"],
+                                                             parent=world.province) for i in range(3)]
+    load(*[figures_row(unit, rate=rate) for unit, rate in zip(units, ["70", "59.99", "50", "80", "40"], strict=True)])
+    dossiers = []
+    for i, unit in enumerate(units):
+        officer = world.user(f"cbx{i}", unit, Role.UNIT_OFFICER)
+        head = world.user(f"ldx{i}", unit, Role.UNIT_HEAD)
+        dossier = wf.dossier_create(campaign=world.campaign, award_form=world.form, unit=unit, actor=officer)
+        add_nominees(dossier, officer, collectives=[unit])
+        dossiers.append(walk(dossier, Actors(officer=officer, head=head, appraiser=world.bob, home_affairs=world.nora,
+                                             chairman=world.chris), until=DossierStatus.SUBMITTED))
+    wf.dossier_approve_step(dossier=dossiers[0], actor=world.bob)                       # passes at the gate
+    criteria_override(dossier=dossiers[1], nominee=dossiers[1].nominees.get(), actor=world.bob,
+                      reason="Đã số hóa toàn bộ hồ sơ phát sinh từ tháng 10.")
+    dossier_evaluate(dossier=dossiers[2], actor=world.bob)                              # fails, no override
+    time_machine.shift(dt.timedelta(hours=1))
+    load(*[figures_row(unit, rate="90") for unit in units])                              # new figures: all pass
+    dossier_evaluate(dossier=dossiers[2], actor=world.bob)                              # newer evaluation wins
+    dossier_evaluate(dossier=dossiers[3], actor=world.bob)
+    summary, rates = loop_evaluations(world.campaign)
+    assert evaluation_summary(world.campaign) == summary
+    assert criterion_pass_rates(world.campaign) == rates
+    assert summary["passed"] == 3 and summary["pending"] == 1 and summary["total"] == 5
