@@ -136,6 +136,15 @@ def inbox_count(user) -> int:
     return inbox(user).count()
 
 
+def inbox_summary(user, *, now=None) -> dict:
+    """True counts of the user's open tasks, whatever a page shows of them: total, overdue, due
+    within DUE_SOON (one query)."""
+    now = now or timezone.now()
+    return inbox(user, now=now).order_by().aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)),
+        due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lte=now + DUE_SOON)))
+
+
 def _decision_tasks(user):
     """Open decision tasks at a unit where the user may sign."""
     pairs = [(u, r) for u, r in user_pairs(user) if r == Role.CHAIRMAN]

@@ -379,3 +379,20 @@ def test_inbox_pages_follow_the_due_dates_and_count_the_inbox_once(world, in_win
               if q["sql"].startswith("SELECT COUNT(*)") and "workflows_dossiertask" in q["sql"]]
     assert len(counts) == 1, counts
     assert 'id="inbox-count">3 hồ sơ' in html
+
+
+def test_home_counts_every_open_task_not_the_listed_ones(world, in_window, client_for, time_machine, monkeypatch):
+    """The home page lists the first tasks; its overdue badge counts them all (it counted the first
+    50 listed), like the inbox's total."""
+    from workflows.views import landing
+
+    make_dossier(world)
+    unit, officer, head = second_unit(world)
+    make_dossier(world, unit=unit, officer=officer, head=head)
+    time_machine.move_to(dt.datetime(2024, 2, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False)
+    monkeypatch.setattr(landing, "HOME_TASKS", 1)
+    client = client_for(world.bob)
+    home = client.get(reverse("home"))
+    assert len(home.context["tasks"]) == 1
+    assert home.context["overdue"] == 2 and "2 quá hạn" in home.content.decode()
+    assert client.get(reverse("workflows:inbox")).context["total"] == 2

@@ -12,6 +12,9 @@ from .. import selectors
 
 
 # --- home ----------------------------------------------------------------------------------------
+HOME_TASKS = 10  # the first open tasks by due date; the inbox pages the rest
+
+
 @login_required
 def home(request):
     """Each role lands on its own work: a unit sees open campaigns (with the countdown) and its
@@ -20,8 +23,10 @@ def home(request):
     roles = {role for _unit, role in selectors.user_pairs(user)}
     is_unit = bool(roles & {Role.UNIT_OFFICER, Role.UNIT_HEAD})
     is_reviewer = bool(roles & {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN}) or user.is_superuser
-    tasks = list(selectors.inbox(user)[:50])
     now = timezone.now()
+    tasks = selectors.inbox_tasks(selectors.inbox(user, now=now).values_list("pk", flat=True)[:HOME_TASKS])
+    counts = selectors.inbox_summary(user, now=now) if tasks else {"total": 0, "overdue": 0, "due_soon": 0}
+    request._inbox_total = counts["total"]   # the top bar's count (nav_context), not counted again
     context = {
         "is_unit": is_unit,
         "is_reviewer": is_reviewer,
@@ -31,8 +36,9 @@ def home(request):
         "tasks": tasks,
         "now": now,
         "due_soon_at": now + selectors.DUE_SOON,
-        "overdue": sum(1 for t in tasks if t.due_at and t.due_at < now),
-        "due_soon": sum(1 for t in tasks if t.due_at and now <= t.due_at <= now + selectors.DUE_SOON),
+        # counted over every open task, not over the few listed (issue 11: true counts)
+        "overdue": counts["overdue"],
+        "due_soon": counts["due_soon"],
     }
     return render(request, "home.html", context)
 
