@@ -110,6 +110,43 @@ def chain_event(event) -> None:
     event.hash = link(event.prev_hash, event_content(lambda name: getattr(event, name)))
 
 
+_SEQ_MARK = -73_400_331   # stands for the new event's seq in its canonical text (replaced in SQL)
+
+
+def insert_chained(event, connection) -> bool:
+    """PostgreSQL: insert `event` linked into its dossier's chain in one statement (`chain_event` plus
+    the INSERT: two round trips). The statement reads the chain's head, and computes the new seq and
+    SHA-256 over exactly the bytes `link` hashes: the canonical text is built here with a mark in
+    place of the seq, which is the last key holding a number at the top level (keys are sorted:
+    ..., on_behalf_of_id, seq, to_status), so the text splits at the mark's last occurrence.
+    Returns False elsewhere (the caller then chains in Python and saves)."""
+    if connection.vendor != "postgresql":
+        return False
+    from dossiers.models import Dossier, DossierEvent
+
+    if not txn.known(("dossier-row-lock", event.dossier_id), using=connection.alias):
+        Dossier.objects.using(connection.alias).select_for_update().filter(pk=event.dossier_id) \
+            .values_list("pk", flat=True).first()
+    event.data = as_stored(event.data or {})
+    text = canonical(event_content(lambda name: _SEQ_MARK if name == "seq" else getattr(event, name))).decode()
+    head, mark, tail = text.rpartition(f'"seq":{_SEQ_MARK}')
+    assert mark, "the canonical text holds the seq"
+    meta, quote = DossierEvent._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if f.attname not in ("id", "seq", "prev_hash", "hash")]
+    values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+    table = quote(meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(quote(f.column) for f in fields)}, seq, prev_hash, hash) "
+           f"SELECT {', '.join(['%s'] * len(fields))}, head.seq + 1, head.hash, "
+           "encode(sha256(convert_to(head.hash || chr(10) || %s || (head.seq + 1)::text || %s, 'UTF8')), 'hex') "
+           f"FROM (SELECT * FROM (SELECT seq, hash FROM {table} WHERE dossier_id = %s ORDER BY seq DESC LIMIT 1) AS l "
+           "UNION ALL SELECT 0, %s ORDER BY 1 DESC LIMIT 1) AS head RETURNING id, seq, prev_hash, hash")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, head + mark[:-len(str(_SEQ_MARK))], tail, event.dossier_id, GENESIS])
+        event.pk, event.seq, event.prev_hash, event.hash = cursor.fetchone()
+    event._state.adding, event._state.db = False, connection.alias
+    return True
+
+
 # --- triggers --------------------------------------------------------------------------------------------
 def _trigger_sql(connection, model, spec: dict) -> list[str]:
     """The statements protecting `model`'s table, over the columns the table has now."""

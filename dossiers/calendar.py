@@ -20,6 +20,8 @@ import threading
 
 import holidays
 from django.db import transaction
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from . import txn
@@ -129,6 +131,15 @@ def read_lock() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_LOCK_KEY])
         txn.remember("calendar-read-lock")
+
+
+def read_lock_expression():
+    """`read_lock` as a filter that is always true, for a caller that takes the lock inside its own
+    statement (PostgreSQL only; the caller then remembers "calendar-read-lock" in `txn`). The
+    sub-select has no reference to the query's rows: PostgreSQL runs it once, as a one-time filter,
+    before reading any row, so the calendar lock is still taken before the rows' locks."""
+    return RawSQL("(SELECT true FROM (SELECT pg_advisory_xact_lock_shared(%s)) AS calendar_lock)", [_LOCK_KEY],
+                  output_field=BooleanField())
 
 
 def write_lock() -> None:

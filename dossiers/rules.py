@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import rules
+from django.db.models import CharField, IntegerField, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -41,14 +42,6 @@ class Authority:
         return [(unit_id, role) for unit_id, roles in self.by_unit.items() for role in roles]
 
 
-def _absorbed_map() -> dict[int, list[int]]:
-    """successor id → the units merged straight into it (one query; mergers are few)."""
-    children: dict[int, list[int]] = {}
-    for pk, successor_id in Unit.objects.filter(successor__isnull=False).values_list("pk", "successor_id"):
-        children.setdefault(successor_id, []).append(pk)
-    return children
-
-
 def _lineage(unit_id: int, children: dict[int, list[int]]) -> set[int]:
     ids, frontier = {unit_id}, [unit_id]
     while frontier:
@@ -57,18 +50,41 @@ def _lineage(unit_id: int, children: dict[int, list[int]]) -> set[int]:
     return ids
 
 
+_OWN, _DELEGATED, _MERGED = 0, 1, 2
+
+
+def _authority_rows(user, today) -> list[tuple]:
+    """One query (UNION ALL) for what `_read_authority` needs in the common case: (kind, a, b, c) rows,
+    _OWN: (unit, role) of an active membership; _DELEGATED: (unit, role, delegation id) of a delegation
+    valid today; _MERGED: (unit, -, successor) of every merged unit (mergers are few)."""
+    kind = lambda k: Value(k, output_field=IntegerField())  # noqa: E731
+    own = (Membership.objects.filter(acting_unit_q("unit__"), user=user, is_active=True)
+           .annotate(k=kind(_OWN), c=Value(None, output_field=IntegerField()))
+           .order_by().values_list("k", "unit_id", "role", "c"))
+    delegated = (Delegation.objects.filter(acting_unit_q("unit__"), delegate=user, revoked_at__isnull=True,
+                                           valid_from__lte=today, valid_to__gte=today)
+                 .annotate(k=kind(_DELEGATED)).order_by().values_list("k", "unit_id", "role", "pk"))
+    merged = (Unit.objects.filter(successor__isnull=False)
+              .annotate(k=kind(_MERGED), r=Value("", output_field=CharField()))
+              .order_by().values_list("k", "pk", "r", "successor_id"))
+    return list(own.union(delegated, merged, all=True))
+
+
 def _read_authority(user) -> Authority:
     today = timezone.localdate()
-    own = list(Membership.objects.filter(acting_unit_q("unit__"), user=user, is_active=True)
-               .values_list("unit_id", "role"))
-    delegations = list(Delegation.objects.filter(acting_unit_q("unit__"), delegate=user, revoked_at__isnull=True,
-                                                 valid_from__lte=today, valid_to__gte=today)
-                       .select_related("delegator", "unit"))
-    if delegations:  # a delegation holds while its leader still holds the role there
+    rows = _authority_rows(user, today)
+    own = [(a, b) for k, a, b, _c in rows if k == _OWN]
+    delegation_ids = [c for k, _a, _b, c in rows if k == _DELEGATED]
+    delegations = []
+    if delegation_ids:  # a delegation holds while its leader still holds the role there
+        delegations = list(Delegation.objects.filter(pk__in=delegation_ids).select_related("delegator", "unit"))
         held = set(Membership.objects.filter(is_active=True, user_id__in={d.delegator_id for d in delegations})
                    .values_list("user_id", "unit_id", "role"))
         delegations = [d for d in delegations if (d.delegator_id, d.unit_id, d.role) in held]
-    children = _absorbed_map() if own or delegations else {}
+    children: dict[int, list[int]] = {}
+    for k, pk, _b, successor_id in rows:
+        if k == _MERGED:
+            children.setdefault(successor_id, []).append(pk)
     authority = Authority()
     for unit_id, role in own:
         for unit in _lineage(unit_id, children):

@@ -8,7 +8,9 @@ from types import SimpleNamespace
 from contextlib import nullcontext
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Max
+from django.contrib.postgres.aggregates import JSONBAgg
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,11 +18,11 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from dossiers import calendar
+from dossiers import calendar, txn
 from dossiers.errors import Conflict, InvalidInput, InvalidState, MissingRequirements, NotPermitted, WindowClosed
 from dossiers.models import (
     AwardForm, Campaign, Dossier, DossierEvent, DossierStatus, EventKind, Membership, Nominee, Outcome, ReturnRequest, Role,
-    Step, Unit, kind_of,
+    Step, StepRule, Unit, kind_of,
 )
 from dossiers import policy
 from dossiers.policy import Action, may_open_dossier, require
@@ -38,9 +40,84 @@ from .models import REVISION, DossierTask
 log = logging.getLogger("khenthuong.workflows")
 
 
+def lock_for_move(dossier: Dossier) -> Dossier:
+    """`lock_dossier` for a move along the path. On PostgreSQL one statement takes, in this order, the
+    calendar's shared lock (unless this transaction holds it), the dossier row (with its campaign,
+    award form and unit), its open task and that task's process row (viewflow's flow lock, NOWAIT as
+    viewflow takes it: a process row held by anything else is a Conflict at once), all locked until
+    commit, and reads the award form's step rules beside them. The task waits on
+    `_open_task`; the rules fill `Dossier.step_rules()`.
+
+    Why one statement is safe although its snapshot predates any wait for a lock: every row it
+    returns that a concurrent move may change is locked by it, and PostgreSQL re-reads a row it
+    waited for at its latest committed version (and drops it when it no longer matches: a task
+    completed meanwhile). What it reads unlocked (campaign, award form, unit, step rules) no move
+    changes. When no open task comes back (none, or the one seen was completed meanwhile), it falls
+    back to `lock_dossier` and `_open_task` reads afresh."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return lock_dossier(dossier)
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    tasks = (DossierTask.objects.filter(dossier_id=pk, status__in=ACTIVE, flow_task_type="HUMAN")
+             .select_related("process", "dossier__campaign", "dossier__award_form", "dossier__unit")
+             .annotate(kt_step_rules=_STEP_RULES_JSON)
+             # lock order as everywhere: the dossier row, then its task, then the process
+             .select_for_update(of=("dossier", "self", "process")).order_by("pk"))
+    if not txn.known("calendar-read-lock"):
+        tasks = tasks.filter(calendar.read_lock_expression())
+    try:
+        with connection.execute_wrapper(_process_lock_nowait):
+            task = tasks.first()
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "55P03":    # lock_not_available (NOWAIT)
+            raise
+        raise Conflict(_("Người khác đang xử lý hồ sơ này. Vui lòng thử lại sau ít phút.")) from None
+    if task is None:
+        return lock_dossier(dossier)
+    txn.remember("calendar-read-lock")
+    txn.remember(("dossier-row-lock", pk))
+    locked = task.dossier
+    if isinstance(dossier, Dossier) and locked.status != dossier.status:
+        raise Conflict.moved_on(pks=[locked.pk], status=locked.get_status_display())
+    locked._step_rules = {Step(rule.step): rule
+                          for rule in _step_rules_from_json(task.kt_step_rules, connection.alias)}
+    task.process_locked = True
+    locked._kt_open_task = task
+    return locked
+
+
+_LOCKS = 'FOR UPDATE OF "dossiers_dossier", "workflows_dossiertask", "viewflow_process"'
+
+
+def _process_lock_nowait(execute, sql, params, many, context):
+    """The ORM writes one locking clause for all three rows; PostgreSQL takes one per table: the dossier
+    and task rows waited for, the process row NOWAIT (as viewflow locks it)."""
+    assert sql.endswith(_LOCKS), sql[-120:]
+    sql = sql[:-len(_LOCKS)] + ('FOR UPDATE OF "dossiers_dossier", "workflows_dossiertask" '
+                                'FOR UPDATE OF "viewflow_process" NOWAIT')
+    return execute(sql, params, many, context)
+
+
+_RULE_FIELDS = ("id", "award_form_id", "step", "lead_days", "acting_unit_id", "role", "acting_unit_source", "position",
+                "silence_means_agreement")
+_STEP_RULES_JSON = Subquery(
+    StepRule.objects.filter(award_form_id=OuterRef("dossier__award_form_id")).order_by()
+    .values("award_form_id").annotate(rules=JSONBAgg(JSONObject(**{f: f for f in _RULE_FIELDS}),
+                                                     order_by=("position", "id")))
+    .values("rules"))
+
+
+def _step_rules_from_json(rows, alias) -> list[StepRule]:
+    return [StepRule.from_db(alias, list(_RULE_FIELDS), [row[f] for f in _RULE_FIELDS]) for row in rows or ()]
+
+
 def _open_task(dossier: Dossier) -> DossierTask:
     """The dossier's open task, its process row locked by the same statement (viewflow's lock:
-    SELECT … FOR UPDATE NOWAIT on the process; one round trip instead of two)."""
+    SELECT … FOR UPDATE NOWAIT on the process; one round trip instead of two). Read by
+    `lock_for_move` already when it could: then taken from there, once."""
+    task = dossier.__dict__.pop("_kt_open_task", None)
+    if task is not None:
+        return task
     try:
         task = (DossierTask.objects.select_related("process")
                 .filter(dossier=dossier, status__in=ACTIVE, flow_task_type="HUMAN")
@@ -152,7 +229,7 @@ def dossier_create(*, campaign: Campaign, award_form: AwardForm, unit: Unit, act
 @transaction.atomic
 def dossier_complete_step(*, dossier: Dossier, actor, step: Step, comment: str = "") -> Dossier:
     """Finish one of the unit's preparation steps (tờ trình, họp xét, báo cáo thành tích)."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     if not kind_of(step).is_preparation:
         raise InvalidInput(_("Bước này không do đơn vị hoàn thành."))
     task = _require(dossier, actor, step)
@@ -166,7 +243,7 @@ def dossier_complete_step(*, dossier: Dossier, actor, step: Step, comment: str =
 @transaction.atomic
 def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """The unit head signs the tờ trình and sends the dossier, inside the submission window."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     task = _require(dossier, actor, Step.SUBMISSION)
     _check_window(dossier)
     before = _fire(dossier, dossier.submit, signer=actor, missing=dossier.unit_problems)
@@ -186,7 +263,7 @@ def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
 @transaction.atomic
 def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """A reviewer (Sở TT&TT, Sở Nội vụ) approves the step the dossier is at and forwards it."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     require(actor, dossier, Action.REVIEW, not_now=_("Hồ sơ không ở bước thẩm định."))
     step = dossier.current_step
     task = _task_at(dossier, step)
@@ -252,7 +329,7 @@ def _clean_reasons(reasons) -> list[dict]:
 def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
     """Return the dossier to its unit with every reason at once (phiếu yêu cầu bổ sung). The
     reviewer's clock stops with the working days it had left; the unit's clock starts."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     require(actor, dossier, Action.RETURN,
             not_now=_("Chỉ trả lại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
     step = dossier.current_step
@@ -279,7 +356,7 @@ def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
 def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """The unit sends the fixed dossier back; it resumes at the step that returned it, whose clock
     restarts with the working days it had left."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     require(actor, dossier, Action.RESUBMIT, not_now=_("Hồ sơ không ở trạng thái chờ bổ sung."))
     task = _open_task(dossier)
     request = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).order_by("-created_at").first()
@@ -316,7 +393,7 @@ def _signature(actor, capacity) -> dict:
 def dossier_decide(*, dossier: Dossier, actor, outcomes: dict[int, bool], comment: str = "") -> Dossier:
     """The leader decides each nominee: awarded or not. Records who signed and in what capacity
     (e.g. KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     task = _require(dossier, actor, Step.DECISION)
     nominees = {n.pk: n for n in dossier.nominees.select_related("person", "unit")}
     outcomes = _without_council_failures(dossier, nominees, outcomes)
@@ -354,7 +431,7 @@ def _without_council_failures(dossier: Dossier, nominees: dict, outcomes: dict[i
 @transaction.atomic
 def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
     """The unit head withdraws the dossier before a decision; its open task closes."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     if not policy.permitted(actor, dossier, Action.WITHDRAW):
         raise NotPermitted(_("Chỉ thủ trưởng đơn vị được rút hồ sơ."))
     reason = clean_text(reason)
@@ -372,7 +449,7 @@ def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
 @transaction.atomic
 def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
     """A reviewer rules the dossier out (e.g. the unit is not eligible); the path ends."""
-    dossier = lock_dossier(dossier)
+    dossier = lock_for_move(dossier)
     require(actor, dossier, Action.REJECT,
             not_now=_("Chỉ loại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
     step = dossier.current_step

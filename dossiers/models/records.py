@@ -3,7 +3,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -135,12 +135,14 @@ class DossierEvent(models.Model):
         """Insert only, linked into the dossier's hash chain (the database refuses UPDATE and DELETE)."""
         if self.pk is not None:
             raise ValueError("DossierEvent is append-only")
-        from dossiers.audit import chain_event
+        from dossiers.audit import chain_event, insert_chained
 
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         # savepoint=False: a failure here fails the enclosing transaction (a path move) as a whole
-        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            chain_event(self)
-            super().save(*args, **kwargs)
+        with transaction.atomic(using=using, savepoint=False):
+            if not insert_chained(self, connections[using]):    # PostgreSQL: one statement
+                chain_event(self)
+                super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("DossierEvent is append-only")
