@@ -5,7 +5,9 @@ import functools
 import operator
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, CharField, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from viewflow.workflow.status import STATUS
 
 from .models import (
     STEP_KINDS, ActingUnitSource, Campaign, ConsultedAgency, Document, Dossier, DossierEvent, DossierStatus, Membership, Nominee,
-    RequirementScope, ReturnRequest, Role, Step, StepRule, kind_of,
+    RequirementScope, ReturnRequest, Role, Step, StepRule, kind_of, STATUS_AT_STEP, canonical_rank,
 )
 from .rules import acting_pairs, can_view_dossier, is_admin, statuses_from
 
@@ -31,20 +33,25 @@ ACTING_UNIT_FIELD = {
 
 
 def visible_dossiers(user):
-    """Every dossier `user` may see, as one SQL query, from the predicates of `rules.can_view_dossier`:
+    """Every dossier `user` may see, as one SQL query (after two small reads of the forms' configuration:
+    reordered paths, acting-unit sources in use), from the predicates of `rules.can_view_dossier`:
     administrators see all; a unit's officer and head their unit's dossiers; a reviewer (appraiser,
-    Sở Nội vụ, signer) the dossiers that have reached their step at a unit where they act. Lists,
-    counts, reports, exports and the dashboard read this; tests pin it to the predicate."""
+    Sở Nội vụ, signer) the dossiers that have reached their step at a unit where they act. As
+    `Dossier.step_config` and `rules.has_reached`, it reads each step's StepRule: its role, its acting
+    unit or `acting_unit_source` (a decision by the proposing unit's own head), and its position on the
+    configured path (a step "reached" is one at or before where the dossier stands or stood).
+    Lists, counts, reports, exports and the dashboard read this; tests pin it to the predicate."""
     return Dossier.objects.filter(visibility_q(user))
 
 
-def reached_by_history(step: Step) -> Q:
-    """A dossier has reached `step`: it is there or past it, or its event log says it has been."""
-    reached = statuses_from(step)
-    return Q(status__in=reached) | Q(Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached)))
+def reached_by_history(reordered: list | None = None):
+    """`reached(step)` for Dossier rows: at the step or past it on the configured path, now or in the
+    event log (has_reached_q)."""
+    reordered = reordered_forms() if reordered is None else reordered
+    return functools.partial(has_reached_q, reordered=reordered)
 
 
-def visibility_q(user, *, submitted: Q | None = None, reached=reached_by_history) -> Q:
+def visibility_q(user, *, submitted: Q | None = None, reached=None) -> Q:
     """`visible_dossiers` as a condition, over any model that has the dossier's `unit`, `campaign`,
     `award_form` and `status` fields: Dossier itself, or a summary row keyed by them (the dashboard's
     figures), which passes its own `submitted` condition and `reached(step)` (a stored position)."""
@@ -54,30 +61,117 @@ def visibility_q(user, *, submitted: Q | None = None, reached=reached_by_history
         return Q(pk__in=[])
     if is_admin(user):
         return Q()
+    reached = reached or reached_by_history()
     pairs = acting_pairs(user)  # own and delegated roles, at each unit and the units merged into it
     visible = Q(unit_id__in={unit for unit, role in pairs if role in UNIT_ROLES})
     roles = {role for _unit, role in pairs}
+    overrides = {}  # the acting-unit sources forms name per step, besides the kind's (one query)
+    for step, source in (StepRule.objects.exclude(acting_unit_source="")
+                         .values_list("step", "acting_unit_source").distinct()):
+        overrides.setdefault(step, set()).add(source)
     for step, kind in STEP_KINDS.items():
         if kind.is_unit_work:
             continue
         rule = StepRule.objects.filter(award_form=OuterRef("award_form"), step=step)
-        has_reached = reached(step)
+        by_step = Q(pk__in=[])
         for role in roles:
             # the step's role: the StepRule's when it names one, else the kind's (as Dossier.step_config)
             units = {unit for unit, held in pairs if held == role}
             by_role = rule.filter(role__in=[role, ""] if role == kind.role else [role])
             on_path = Q(Exists(by_role))
             if kind.always_on_path and role == kind.role:
-                on_path |= ~Q(Exists(rule))
-            acts_here = (Q(Exists(by_role.filter(acting_unit_id__in=units)))
-                         | (~Q(Exists(by_role.filter(acting_unit__isnull=False)))
-                            & Q(**{f"{ACTING_UNIT_FIELD[kind.acting_unit]}__in": units})))
-            visible |= submitted & on_path & acts_here & has_reached
+                on_path |= ~Q(Exists(rule)) & _unconfigured_on_path(kind)
+            by_step |= on_path & _acts_here(kind, rule, by_role, units, overrides.get(step, ()))
+        visible |= submitted & by_step & reached(step)
     visible |= consulted_q(pairs, submitted=submitted, reached=reached)
     return visible
 
 
-def consulted_q(pairs, *, submitted: Q | None = None, reached=reached_by_history) -> Q:
+def _acts_here(kind, rule, by_role, units, overrides=()) -> Q:
+    """The step's acting unit is one of `units`: the StepRule's unit; else the unit its
+    `acting_unit_source` names; else the kind's (also for an always-on step the form does not configure)."""
+    acts = Q(Exists(by_role.filter(acting_unit_id__in=units)))
+    for source, field_name in ACTING_UNIT_FIELD.items():
+        if source != kind.acting_unit and source not in overrides:
+            continue  # no form names this source for this step
+        sources = [source, ""] if source == kind.acting_unit else [source]
+        named = Q(Exists(by_role.filter(acting_unit__isnull=True, acting_unit_source__in=sources)))
+        if source == kind.acting_unit:
+            named |= ~Q(Exists(rule))
+        acts |= Q(**{f"{field_name}__in": units}) & named  # the cheap test first
+    return acts
+
+
+def _unconfigured_on_path(kind) -> Q:
+    """An always-on kind the form does not configure is on the path, except a concluding one when the
+    form configures another concluding kind (the central decision replaces the decision)."""
+    if not kind.concludes:
+        return Q(pk__isnull=False)
+    others = [step for step, other in STEP_KINDS.items() if other.concludes and other is not kind]
+    return ~Q(Exists(StepRule.objects.filter(award_form=OuterRef("award_form"), step__in=others)))
+
+
+# Where a step stands on a form's configured path, as one integer: its position (StepRule.position, 0 when
+# the form does not order its steps or does not configure it), then its kind's canonical rank: the order
+# of `Dossier.path()`. Exact for forms whose steps are all positioned (rulebooks: the loader requires
+# every always-on step) or none (forms made before issue 12).
+_RANKS = len(Step) + 1
+OFF_PATH_STATUSES = [DossierStatus.RETURNED, DossierStatus.WITHDRAWN, DossierStatus.REJECTED]
+_DECIDED_KEY = 1_000_000
+
+
+def _step_key(step, form):
+    position = Subquery(StepRule.objects.filter(award_form=form, step=step).values("position")[:1])
+    return Coalesce(position, Value(0)) * Value(_RANKS) + Value(canonical_rank(step))
+
+
+def _status_key(status: str, status_in_rule, form):
+    """The key of the step where a status stands (`decided` after every step, any other status -1):
+    `status` names the field on the row, `status_in_rule` and `form` reach the row from a StepRule query."""
+    at_step = Case(*[When(Exact(status_in_rule, Value(STATUS_AT_STEP[step])), then=Value(step.value)) for step in Step],
+                   default=Value(""), output_field=CharField())
+    position = Subquery(StepRule.objects.filter(award_form=form, step=at_step).values("position")[:1])
+    ranks = [When(**{status: STATUS_AT_STEP[step]}, then=Value(canonical_rank(step))) for step in Step]
+    rank = Case(*ranks, When(**{status: DossierStatus.DECIDED}, then=Value(_DECIDED_KEY)), default=Value(-1),
+                output_field=IntegerField())
+    return Coalesce(position, Value(0)) * Value(_RANKS) + rank
+
+
+def has_reached_q(step, reordered: list | None = None) -> Q:
+    """The dossier is at `step` or has been at it or past it on its configured path (`rules.has_reached`).
+    On a form whose steps follow the kinds' canonical order (every form but a reordered one) that is a
+    status from the step on in that order, now or in the event log; on a reordered form, its status
+    (else, once off the path, a status of its event log) stands at or after the step by position."""
+    canonical = statuses_from(step)
+    in_order = Q(status__in=canonical) | Q(Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"),
+                                                                             to_status__in=canonical)))
+    now = GreaterThanOrEqual(_status_key("status", OuterRef("status"), OuterRef("award_form")),
+                             _step_key(step, OuterRef("award_form")))
+    history = (DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__isnull=False)
+               .alias(key=_status_key("to_status", OuterRef("to_status"), OuterRef(OuterRef("award_form"))))
+               .filter(key__gte=_step_key(step, OuterRef(OuterRef("award_form")))))
+    # only a dossier no longer on its path (returned, withdrawn, rejected) stood further along than it stands:
+    # a working dossier resumes where it was returned from, a decided one is past every step
+    by_position = Q(now) | (Q(status__in=OFF_PATH_STATUSES) & Q(Exists(history)))
+    reordered = reordered_forms() if reordered is None else reordered
+    if not reordered:
+        return in_order
+    return (~Q(award_form_id__in=reordered) & in_order) | (Q(award_form_id__in=reordered) & by_position)
+
+
+def reordered_forms() -> list[int]:
+    """Award forms whose configured positions put a step before one of a lower canonical rank (one
+    query; none among the shipped rulebooks, whose paths keep the canonical order)."""
+    def rank(field):
+        return Case(*[When(**{field: step.value}, then=Value(canonical_rank(step))) for step in Step],
+                    default=Value(-1), output_field=IntegerField())
+    later_lower = (StepRule.objects.filter(award_form=OuterRef("award_form"), position__gt=OuterRef("position"))
+                   .alias(rank=rank("step")).filter(rank__lt=OuterRef("rank")))
+    return list(StepRule.objects.filter(position__gt=0).alias(rank=rank("step")).filter(Exists(later_lower))
+                .values_list("award_form_id", flat=True).distinct())
+
+
+def consulted_q(pairs, *, submitted: Q | None = None, reached=None) -> Q:
     """Dossiers that reached a consultation step where one of the user's (unit, role) pairs is a
     consulted agency with the step's role (`rules.is_consulted`, as a query)."""
     if submitted is None:
@@ -94,6 +188,7 @@ def consulted_q(pairs, *, submitted: Q | None = None, reached=reached_by_history
         if not by_pair:
             continue
         by_pair = functools.reduce(operator.or_, by_pair)
+        reached = reached or reached_by_history()
         q |= submitted & Q(Exists(agencies.filter(by_pair))) & reached(step)
     return q
 
