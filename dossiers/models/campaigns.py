@@ -216,6 +216,7 @@ class StepKind:
     sends_upward: bool = False  # the Chủ tịch signs the tờ trình to the central level here
     records_central_decision: bool = False  # the central level's decision is recorded here
     concludes: bool = False  # the path ends here: its transition leads to "decided"; a path has one
+    doing: str = ""  # what is done here, when the work's own label says too little (the stepper's second line)
 
     @property
     def is_unit_work(self) -> bool:
@@ -283,12 +284,14 @@ STEP_KINDS = {
     Step.CONSULTATION: StepKind(Role.UNIT_HEAD, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.CONSULT),
     Step.POSTING: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.POST),
     Step.PROVINCE_COUNCIL: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW,
-                                    records_council_vote=True),
+                                    records_council_vote=True, doing=_("Họp, bỏ phiếu theo tỷ lệ quy định")),
     Step.DECISION: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.DECIDE, always_on_path=True,
                             concludes=True),
-    Step.UPWARD: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.REVIEW, sends_upward=True),
+    Step.UPWARD: StepKind(Role.CHAIRMAN, ActingUnitSource.DECIDING_UNIT, StepWork.REVIEW, sends_upward=True,
+                          doing=_("Ký tờ trình gửi Trung ương")),
     Step.CENTRAL_DECISION: StepKind(Role.HOME_AFFAIRS, ActingUnitSource.HOME_AFFAIRS_UNIT, StepWork.REVIEW,
-                                    concludes=True, records_central_decision=True),
+                                    concludes=True, records_central_decision=True,
+                                    doing=_("Ghi nhận quyết định của cấp trên")),
 }
 CANONICAL_ORDER = list(Step)
 
@@ -328,7 +331,7 @@ class ConfiguredStep:
 
     @property
     def work_label(self):
-        return StepWork(self.kind.work).label
+        return self.kind.doing or StepWork(self.kind.work).label
 
 
 class StepRule(models.Model):
