@@ -4,7 +4,7 @@ rules checked when a nominee is added (one achievement, one award; no pending di
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -245,13 +245,22 @@ def describe_failure(line: EvaluationLine) -> str:
         "threshold": fmt(line.threshold)}
 
 
-def require_criteria_met(*, dossier: Dossier, actor) -> None:
+def hard_criteria(award_form_id) -> Exists:
+    """Whether the award form (its id, or a reference to one) has a hard criterion: an expression, read
+    by the path move's locking statement (workflows.services.lock_for_move)."""
+    return Exists(Criterion.objects.filter(award_form_id=award_form_id, is_hard=True))
+
+
+def require_criteria_met(*, dossier: Dossier, actor, any_hard: bool | None = None) -> None:
     """Called by workflows.services.dossier_approve_step at the appraisal step, inside its transaction:
-    a nominee failing a hard criterion blocks forwarding unless its evaluation carries an override."""
+    a nominee failing a hard criterion blocks forwarding unless its evaluation carries an override.
+    `any_hard`: whether the form has hard criteria, when the caller read it already (`hard_criteria`)."""
     if not possible(dossier, Action.JUDGE_CRITERIA):
         return
-    if not Criterion.objects.filter(award_form_id=dossier.award_form_id, is_hard=True).exists():
-        return  # one query on the hot path when a form has no hard criteria
+    if any_hard is None:
+        any_hard = Criterion.objects.filter(award_form_id=dossier.award_form_id, is_hard=True).exists()
+    if not any_hard:
+        return  # nothing more on the hot path when a form has no hard criteria
     problems = []
     for nominee in dossier.nominees.select_related("unit", "person", "dossier__campaign"):
         evaluation = current_evaluation(nominee) or evaluate_nominee(nominee, actor=actor)

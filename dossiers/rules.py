@@ -11,11 +11,13 @@ afresh, so a merger or a revoked role takes effect at once). It holds
 A check granted by a delegation only is remembered (`last_grant`): the event the service then writes
 records on whose behalf the actor acted."""
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import rules
-from django.db.models import CharField, IntegerField, Value
+from django.db.models import CharField, IntegerField, JSONField, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,6 +36,8 @@ class Authority:
     """What one user may act as today: unit id → role → the delegation granting it (None: their own)."""
 
     by_unit: dict[int, dict[str, Delegation | None]] = field(default_factory=dict)
+    # (unit, role) held by the user's own membership → that membership's (title, signs_for)
+    titles: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
 
     def roles(self, unit_id) -> set[str]:
         return set(self.by_unit.get(unit_id, ()))
@@ -53,28 +57,37 @@ def _lineage(unit_id: int, children: dict[int, list[int]]) -> set[int]:
 _OWN, _DELEGATED, _MERGED = 0, 1, 2
 
 
-def _authority_rows(user, today) -> list[tuple]:
-    """One query (UNION ALL) for what `_read_authority` needs in the common case: (kind, a, b, c) rows,
-    _OWN: (unit, role) of an active membership; _DELEGATED: (unit, role, delegation id) of a delegation
-    valid today; _MERGED: (unit, -, successor) of every merged unit (mergers are few)."""
+def _authority_rows_query(user, today):
+    """The query (UNION ALL) of what `_read_authority` needs in the common case: (kind, a, b, c, title,
+    signs_for) rows, _OWN: (unit, role, -, title, signs_for) of an active membership; _DELEGATED: (unit,
+    role, delegation id) of a delegation valid today; _MERGED: (unit, -, successor) of every merged unit
+    (mergers are few)."""
     kind = lambda k: Value(k, output_field=IntegerField())  # noqa: E731
+    blank = Value("", output_field=CharField())
     own = (Membership.objects.filter(acting_unit_q("unit__"), user=user, is_active=True)
            .annotate(k=kind(_OWN), c=Value(None, output_field=IntegerField()))
-           .order_by().values_list("k", "unit_id", "role", "c"))
+           .order_by().values_list("k", "unit_id", "role", "c", "title", "signs_for"))
     delegated = (Delegation.objects.filter(acting_unit_q("unit__"), delegate=user, revoked_at__isnull=True,
                                            valid_from__lte=today, valid_to__gte=today)
-                 .annotate(k=kind(_DELEGATED)).order_by().values_list("k", "unit_id", "role", "pk"))
+                 .annotate(k=kind(_DELEGATED), t=blank, s=blank)
+                 .order_by().values_list("k", "unit_id", "role", "pk", "t", "s"))
     merged = (Unit.objects.filter(successor__isnull=False)
-              .annotate(k=kind(_MERGED), r=Value("", output_field=CharField()))
-              .order_by().values_list("k", "pk", "r", "successor_id"))
-    return list(own.union(delegated, merged, all=True))
+              .annotate(k=kind(_MERGED), r=blank, t=blank, s=blank)
+              .order_by().values_list("k", "pk", "r", "successor_id", "t", "s"))
+    return own.union(delegated, merged, all=True)
+
+
+def _authority_rows(user, today) -> list[tuple]:
+    return list(_authority_rows_query(user, today))
 
 
 def _read_authority(user) -> Authority:
-    today = timezone.localdate()
-    rows = _authority_rows(user, today)
-    own = [(a, b) for k, a, b, _c in rows if k == _OWN]
-    delegation_ids = [c for k, _a, _b, c in rows if k == _DELEGATED]
+    return _authority_from_rows(_authority_rows(user, timezone.localdate()))
+
+
+def _authority_from_rows(rows) -> Authority:
+    own = [(a, b, title, signs_for) for k, a, b, _c, title, signs_for in rows if k == _OWN]
+    delegation_ids = [c for k, _a, _b, c, *_ in rows if k == _DELEGATED]
     delegations = []
     if delegation_ids:  # a delegation holds while its leader still holds the role there
         delegations = list(Delegation.objects.filter(pk__in=delegation_ids).select_related("delegator", "unit"))
@@ -82,13 +95,14 @@ def _read_authority(user) -> Authority:
                    .values_list("user_id", "unit_id", "role"))
         delegations = [d for d in delegations if (d.delegator_id, d.unit_id, d.role) in held]
     children: dict[int, list[int]] = {}
-    for k, pk, _b, successor_id in rows:
+    for k, pk, _b, successor_id, *_ in rows:
         if k == _MERGED:
             children.setdefault(successor_id, []).append(pk)
     authority = Authority()
-    for unit_id, role in own:
+    for unit_id, role, title, signs_for in own:
         for unit in _lineage(unit_id, children):
             authority.by_unit.setdefault(unit, {})[role] = None
+            authority.titles[(unit, role)] = (title, signs_for)
     for delegation in delegations:
         for unit in _lineage(delegation.unit_id, children):
             authority.by_unit.setdefault(unit, {}).setdefault(delegation.role, delegation)
@@ -107,6 +121,25 @@ def authority(user) -> Authority:
     return cache[user.pk]
 
 
+def authority_to_read(user) -> RawSQL | None:
+    """When `user`'s authority is not read yet in the open cache (a request's, or a path move's
+    `authority_scope`): an expression giving its rows as JSON, for a statement the caller sends
+    anyway (the path move's locking statement); its value goes to `authority_read`. Else None."""
+    cache = _CACHE.get()
+    if cache is None or not user or not user.is_authenticated or user.pk in cache:
+        return None
+    sql, params = _authority_rows_query(user, timezone.localdate()).query.sql_with_params()
+    return RawSQL(f"(SELECT jsonb_agg(jsonb_build_array(r.k, r.unit_id, r.role, r.c, r.title, r.signs_for)) FROM ({sql}) AS r)", params,
+                  output_field=JSONField())
+
+
+def authority_read(user, rows) -> None:
+    """Cache `user`'s authority from the rows `authority_to_read` fetched."""
+    cache = _CACHE.get()
+    if cache is not None:
+        cache[user.pk] = _authority_from_rows([tuple(row) for row in rows or ()])
+
+
 class AuthorityMiddleware:
     """Opens the per-request cache of `authority` (and forgets the last grant) around each request."""
 
@@ -120,6 +153,20 @@ class AuthorityMiddleware:
         finally:
             _CACHE.reset(token)
             _LAST_GRANT.reset(grant)
+
+
+@contextmanager
+def authority_scope():
+    """Outside a request, read each user's authority once for the duration of the block (a path move:
+    its permission check, its signature block); inside one, the request's cache already does."""
+    if _CACHE.get() is not None:
+        yield
+        return
+    token = _CACHE.set({})
+    try:
+        yield
+    finally:
+        _CACHE.reset(token)
 
 
 def forget_authority() -> None:
@@ -312,17 +359,15 @@ def signing_capacity(user, unit_id, role) -> Capacity | None:
     quyền) or TUQ. (ủy quyền ký) before the delegating leader's title, over the deputy's own title."""
     if not has_role(user, unit_id, {role}):
         return None
-    unit = Unit.objects.filter(pk=unit_id).first()
-    lineage = unit.current_successor().lineage_ids() if unit else {unit_id}
-    delegation = authority(user).by_unit.get(unit_id, {}).get(role)
+    held = authority(user)
+    delegation = held.by_unit.get(unit_id, {}).get(role)
     if delegation is None:
-        membership = (Membership.objects.filter(acting_unit_q("unit__"), user=user, unit_id__in=lineage, role=role,
-                                                is_active=True).first())
-        if membership is None:
+        # their own membership at the unit, or at the unit it was merged into (read with the roles)
+        if (unit_id, role) not in held.titles:
             return None
-        signs_for = membership.signs_for.strip().upper()
-        return Capacity(title=membership.title.strip(), capacity=f"KT. {signs_for}" if signs_for else "",
-                        signs_for=signs_for)
+        title, signs_for = held.titles[(unit_id, role)]
+        signs_for = signs_for.strip().upper()
+        return Capacity(title=title.strip(), capacity=f"KT. {signs_for}" if signs_for else "", signs_for=signs_for)
     leader = (Membership.objects.filter(user_id=delegation.delegator_id, unit_id=delegation.unit_id,
                                         role=delegation.role, is_active=True).first())
     own = (Membership.objects.filter(user=user, unit_id=delegation.unit_id, is_active=True).exclude(title="")

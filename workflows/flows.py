@@ -3,7 +3,8 @@ every human task the flow routes to the task for the status the dossier now has.
 
 from contextlib import contextmanager
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Q, sql
 from django.shortcuts import redirect
 from django.utils import timezone
 from viewflow import this
@@ -14,6 +15,8 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
 from dossiers import calendar
@@ -37,6 +40,7 @@ class StepActivation(ViewActivation):
         super().__init__(task)
         self.dossier = dossier if dossier is not None else self.process.dossier
         self.next_due_at = next_due_at
+        self.completion_unsaved = False
 
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
@@ -46,7 +50,8 @@ class StepActivation(ViewActivation):
         task.flow_task_type = flow_task.task_type
         task.dossier = dossier
         now = timezone.now()
-        working = calendar.current()
+        working = getattr(prev_activation, "working_calendar", None) or calendar.current()
+        prev_activation.working_calendar = working     # a consultation opens several tasks: read once
         task.step, task.unit_id, task.role, task.due_at = flow_task.assignment(
             dossier, due_at=prev_activation.next_due_at, working=working, now=now, data=task.data)
         if task.due_at is not None:
@@ -54,10 +59,27 @@ class StepActivation(ViewActivation):
             # change or `manage.py deadlines_repair` can count it again on another calendar.
             days = working.working_days_between(timezone.localdate(now), timezone.localdate(task.due_at))
             task.data = {**task.data, "working_days": days, "counted_from": now.isoformat()}
-        task.save()
-        task.previous.add(prev_activation.task)
+        completed = prev_activation.task if getattr(prev_activation, "completion_unsaved", False) else None
+        write_task(task, previous=prev_activation.task, completed=completed)
+        if completed is not None:
+            prev_activation.completion_unsaved = False
         flow_task.on_created(task, dossier)
         return cls(task, dossier=dossier)
+
+    @Activation.status.super()
+    def complete(self):
+        """viewflow's completion (the finished stamp, the task_finished signal) without its save: the
+        completed task's row is written by the statement that opens the next task (`write_task`), or
+        by `save_completion` when none opens. Nothing reads the row in between (the path service
+        holds the dossier lock; viewflow's End counts unfinished tasks after `save_completion`)."""
+        self.task.finished = timezone.now()
+        self.completion_unsaved = True
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    def save_completion(self) -> None:
+        if self.completion_unsaved:
+            self.task.save(update_fields=COMPLETION_FIELDS)
+            self.completion_unsaved = False
 
     @Activation.status.transition(source=STATUS.DONE)
     def create_next(self):
@@ -70,8 +92,117 @@ class StepActivation(ViewActivation):
             return
         if isinstance(node, StepTask):
             yield from node.create_tasks(self, self.task.token)
-        else:  # the end
+        else:  # the end (DossierEnd)
             yield node._create(self, self.task.token)
+
+
+# What completing a step task changes on its row (ours and viewflow's: assign, start, complete).
+COMPLETION_FIELDS = ["status", "owner", "assigned", "started", "finished", "data"]
+
+
+def write_task(task, *, previous, completed=None, end_process=None) -> bool:
+    """Insert the new `task` and its link to `previous` (viewflow's `task.previous.add`), save the
+    `completed` task's COMPLETION_FIELDS, and with `end_process` (the time) finish the process when
+    no other task of it is unfinished (viewflow's End): on PostgreSQL in one statement (data-modifying
+    CTEs over the statements Django would send, composed by its compilers), elsewhere one by one.
+    Returns whether the process was finished."""
+    connection = connections[router.db_for_write(DossierTask, instance=task)]
+    meta, process = DossierTask._meta, task.process
+    if connection.vendor != "postgresql":
+        if completed is not None:
+            completed.save(update_fields=COMPLETION_FIELDS)
+        task.save()
+        task.previous.add(previous)
+        if end_process is None or process.dossier_tasks.filter(finished__isnull=True).exclude(pk=task.pk).exists():
+            return False
+        process.status, process.finished = STATUS.DONE, end_process
+        process.save(update_fields=["status", "finished"])
+        return True
+    quote = connection.ops.quote_name
+    insert = sql.InsertQuery(DossierTask)
+    insert.insert_values([f for f in meta.local_concrete_fields if not f.primary_key], [task])
+    compiler = insert.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    ((insert_sql, insert_params),) = compiler.as_sql()
+    parts, params = [], []
+    if completed is not None:
+        update = sql.UpdateQuery(DossierTask)
+        update.add_q(Q(pk=completed.pk))
+        update.add_update_fields([(meta.get_field(name), None, meta.get_field(name).pre_save(completed, False))
+                                  for name in COMPLETION_FIELDS])
+        update_sql, update_params = update.get_compiler(connection=connection).as_sql()
+        parts.append(f"done AS ({update_sql})")
+        params += update_params
+    parts.append(f"new AS ({insert_sql})")
+    params += insert_params
+    through = meta.get_field("previous").remote_field.through._meta
+    source, target = (quote(through.get_field(name).column) for name in ("from_dossiertask", "to_dossiertask"))
+    parts.append(f"link AS (INSERT INTO {quote(through.db_table)} ({source}, {target}) "
+                 f"SELECT new.{quote(meta.pk.column)}, %s FROM new)")
+    params.append(previous.pk)
+    ended = "false"
+    if end_process is not None:
+        # the statement's snapshot: `completed` still unfinished in it (hence excluded), `task` not yet in it
+        table, process_table = quote(meta.db_table), quote(type(process)._meta.db_table)
+        parts.append(f"ended AS (UPDATE {process_table} SET status = %s, finished = %s WHERE id = %s AND NOT EXISTS "
+                     f"(SELECT 1 FROM {table} WHERE process_id = %s AND finished IS NULL AND id <> %s) RETURNING id)")
+        params += [STATUS.DONE, end_process, process.pk, process.pk, previous.pk]
+        ended = "EXISTS (SELECT 1 FROM ended)"
+    statement = f"WITH {', '.join(parts)} SELECT new.{quote(meta.pk.column)}, {ended} FROM new"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        task.pk, finished = cursor.fetchone()
+    task._state.adding, task._state.db = False, connection.alias
+    if finished:
+        process.status, process.finished = STATUS.DONE, end_process
+    return finished
+
+
+class DossierEndActivation(EndActivation):
+    """viewflow's End, written in one statement with the completion of the task before it: the end
+    task's row (done), its link to that task, and the process finished when no other task of it is
+    left unfinished (`write_task`), when the end completes. viewflow's signals are sent as its End
+    sends them; its savepoint is left out (a failure rolls the whole path move back)."""
+
+    previous_activation = None
+
+    # viewflow keeps activations in a set; this one's task has no primary key before complete()
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data, task.seed, task.flow_task_type = data if data is not None else {}, seed, flow_task.task_type
+        activation = cls(task)
+        activation.previous_activation = prev_activation     # the row is written by complete()
+        return activation
+
+    @Activation.status.super()
+    def activate(self):
+        self.task.started = timezone.now()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    @Activation.status.super()
+    def complete(self):
+        previous = self.previous_activation
+        self.task.finished = timezone.now()
+        completed = previous.task if getattr(previous, "completion_unsaved", False) else None
+        self.task.status = STATUS.DONE      # the row is written done; the transition then sets it here too
+        try:
+            finished = write_task(self.task, previous=previous.task, completed=completed,
+                                  end_process=self.task.finished)
+        finally:
+            self.task.status = STATUS.NEW
+        if completed is not None:
+            previous.completion_unsaved = False
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+        if finished:
+            flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class DossierEnd(flow.End):
+    activation_class = DossierEndActivation
 
 
 class DossierStartActivation(StartHandleActivation):
@@ -203,7 +334,7 @@ class DossierFlow(flow.Flow):
     upward = StepTask(Step.UPWARD)
     central_decision = StepTask(Step.CENTRAL_DECISION)
     revision = RevisionTask()
-    end = flow.End()
+    end = DossierEnd()
 
     ROUTES = {
         DossierStatus.DRAFT: "proposal", DossierStatus.PROPOSAL_READY: "council",

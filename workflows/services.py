@@ -2,6 +2,7 @@
 role at the acting unit, check the step's conditions, fire the FSM transition, write the event,
 complete the open task (the flow then opens the next one, addressed and with its due date)."""
 
+import functools
 import logging
 from types import SimpleNamespace
 
@@ -26,7 +27,9 @@ from dossiers.models import (
 )
 from dossiers import policy
 from dossiers.policy import Action, may_open_dossier, require
-from dossiers.rules import can_act, signing_capacity, why_cannot_act
+from dossiers.rules import (
+    authority_read, authority_scope, authority_to_read, can_act, signing_capacity, why_cannot_act,
+)
 from dossiers.selectors import return_items
 from dossiers.services import lock_dossier, record_event
 from dossiers.services.returns import unanswered_items_message
@@ -40,29 +43,38 @@ from .models import REVISION, DossierTask
 log = logging.getLogger("khenthuong.workflows")
 
 
-def lock_for_move(dossier: Dossier) -> Dossier:
+def lock_for_move(dossier: Dossier, *, actor=None, read: dict | None = None) -> Dossier:
     """`lock_dossier` for a move along the path. On PostgreSQL one statement takes, in this order, the
     calendar's shared lock (unless this transaction holds it), the dossier row (with its campaign,
     award form and unit), its open task and that task's process row (viewflow's flow lock, NOWAIT as
     viewflow takes it: a process row held by anything else is a Conflict at once), all locked until
-    commit, and reads the award form's step rules beside them. The task waits on
-    `_open_task`; the rules fill `Dossier.step_rules()`.
+    commit, and reads beside them the award form's step rules, the `actor`'s roles
+    (unless already read in this request or move) and what the caller asks in `read` ({name:
+    function of the award form's id (an OuterRef) giving an expression}; the answers in
+    `dossier.read_with_lock`). The task waits on `_open_task`; the rules fill `Dossier.step_rules()`;
+    the roles, `rules.authority`.
 
     Why one statement is safe although its snapshot predates any wait for a lock: every row it
     returns that a concurrent move may change is locked by it, and PostgreSQL re-reads a row it
     waited for at its latest committed version (and drops it when it no longer matches: a task
     completed meanwhile). What it reads unlocked (campaign, award form, unit, step rules) no move
-    changes. When no open task comes back (none, or the one seen was completed meanwhile), it falls
-    back to `lock_dossier` and `_open_task` reads afresh."""
+    changes, nor do roles and criteria (read a moment earlier, they would be as good). When no
+    open task comes back (none, or the one seen was completed meanwhile), it falls back to
+    `lock_dossier` and `_open_task` reads afresh."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return lock_dossier(dossier)
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     tasks = (DossierTask.objects.filter(dossier_id=pk, status__in=ACTIVE, flow_task_type="HUMAN")
              .select_related("process", "dossier__campaign", "dossier__award_form", "dossier__unit")
-             .annotate(kt_step_rules=_STEP_RULES_JSON)
+             .annotate(kt_step_rules=_STEP_RULES_JSON,
+                       **{f"kt_read_{name}": make(OuterRef("dossier__award_form_id"))
+                          for name, make in (read or {}).items()})
              # lock order as everywhere: the dossier row, then its task, then the process
              .select_for_update(of=("dossier", "self", "process")).order_by("pk"))
+    roles = authority_to_read(actor)
+    if roles is not None:
+        tasks = tasks.annotate(kt_roles=roles)
     if not txn.known("calendar-read-lock"):
         tasks = tasks.filter(calendar.read_lock_expression())
     try:
@@ -81,6 +93,9 @@ def lock_for_move(dossier: Dossier) -> Dossier:
         raise Conflict.moved_on(pks=[locked.pk], status=locked.get_status_display())
     locked._step_rules = {Step(rule.step): rule
                           for rule in _step_rules_from_json(task.kt_step_rules, connection.alias)}
+    locked.read_with_lock = {name: getattr(task, f"kt_read_{name}") for name in read or {}}
+    if roles is not None:
+        authority_read(actor, task.kt_roles)
     task.process_locked = True
     locked._kt_open_task = task
     return locked
@@ -148,8 +163,19 @@ def _complete_task(task: DossierTask, dossier: Dossier, actor, outcome: str, *, 
             activation.task.data = {**activation.task.data, "outcome": outcome}
             activation.start(SimpleNamespace(user=actor))
             activation.execute()
+            activation.save_completion()    # when no next task was opened with it
     except FlowLockFailed:
         raise Conflict(_("Người khác đang xử lý hồ sơ này. Vui lòng thử lại sau ít phút.")) from None
+
+
+def path_move(function):
+    """A move along the path: one transaction, in which each user's roles are read once (as within a
+    request, whose cache it then uses)."""
+    @functools.wraps(function)
+    def move(*args, **kwargs):
+        with authority_scope(), transaction.atomic():
+            return function(*args, **kwargs)
+    return move
 
 
 def _cancel_parallel_tasks(dossier: Dossier, task: DossierTask) -> None:
@@ -226,10 +252,10 @@ def dossier_create(*, campaign: Campaign, award_form: AwardForm, unit: Unit, act
     return dossier
 
 
-@transaction.atomic
+@path_move
 def dossier_complete_step(*, dossier: Dossier, actor, step: Step, comment: str = "") -> Dossier:
     """Finish one of the unit's preparation steps (tờ trình, họp xét, báo cáo thành tích)."""
-    dossier = lock_for_move(dossier)
+    dossier = lock_for_move(dossier, actor=actor)
     if not kind_of(step).is_preparation:
         raise InvalidInput(_("Bước này không do đơn vị hoàn thành."))
     task = _require(dossier, actor, step)
@@ -240,10 +266,10 @@ def dossier_complete_step(*, dossier: Dossier, actor, step: Step, comment: str =
     return dossier
 
 
-@transaction.atomic
+@path_move
 def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """The unit head signs the tờ trình and sends the dossier, inside the submission window."""
-    dossier = lock_for_move(dossier)
+    dossier = lock_for_move(dossier, actor=actor)
     task = _require(dossier, actor, Step.SUBMISSION)
     _check_window(dossier)
     before = _fire(dossier, dossier.submit, signer=actor, missing=dossier.unit_problems)
@@ -260,16 +286,17 @@ def dossier_submit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@path_move
 def dossier_approve_step(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """A reviewer (Sở TT&TT, Sở Nội vụ) approves the step the dossier is at and forwards it."""
-    dossier = lock_for_move(dossier)
+    from criteria.services import hard_criteria, require_criteria_met  # hard criteria block unless overridden
+
+    dossier = lock_for_move(dossier, actor=actor, read={"hard_criteria": hard_criteria})
     require(actor, dossier, Action.REVIEW, not_now=_("Hồ sơ không ở bước thẩm định."))
     step = dossier.current_step
     task = _task_at(dossier, step)
-    from criteria.services import require_criteria_met  # hard criteria block unless overridden
-
-    require_criteria_met(dossier=dossier, actor=actor)
+    require_criteria_met(dossier=dossier, actor=actor,
+                         any_hard=getattr(dossier, "read_with_lock", {}).get("hard_criteria"))
     before = _fire(dossier, dossier.transition_for(step), missing=lambda: dossier.step_problems(step))
     record_event(dossier=dossier, actor=actor, kind=EventKind.TRANSITION, from_status=before,
                  to_status=dossier.status, comment=comment, data={"step": step})
@@ -325,11 +352,11 @@ def _clean_reasons(reasons) -> list[dict]:
     return cleaned
 
 
-@transaction.atomic
+@path_move
 def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
     """Return the dossier to its unit with every reason at once (phiếu yêu cầu bổ sung). The
     reviewer's clock stops with the working days it had left; the unit's clock starts."""
-    dossier = lock_for_move(dossier)
+    dossier = lock_for_move(dossier, actor=actor)
     require(actor, dossier, Action.RETURN,
             not_now=_("Chỉ trả lại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
     step = dossier.current_step
@@ -352,11 +379,11 @@ def dossier_return(*, dossier: Dossier, actor, reasons) -> ReturnRequest:
     return request
 
 
-@transaction.atomic
+@path_move
 def dossier_resubmit(*, dossier: Dossier, actor, comment: str = "") -> Dossier:
     """The unit sends the fixed dossier back; it resumes at the step that returned it, whose clock
     restarts with the working days it had left."""
-    dossier = lock_for_move(dossier)
+    dossier = lock_for_move(dossier, actor=actor)
     require(actor, dossier, Action.RESUBMIT, not_now=_("Hồ sơ không ở trạng thái chờ bổ sung."))
     task = _open_task(dossier)
     request = ReturnRequest.objects.filter(dossier=dossier, resolved_at__isnull=True).order_by("-created_at").first()
@@ -389,11 +416,11 @@ def _signature(actor, capacity) -> dict:
             "signs_for": capacity.signs_for, "capacity": capacity.capacity}
 
 
-@transaction.atomic
+@path_move
 def dossier_decide(*, dossier: Dossier, actor, outcomes: dict[int, bool], comment: str = "") -> Dossier:
     """The leader decides each nominee: awarded or not. Records who signed and in what capacity
     (e.g. KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)."""
-    dossier = lock_for_move(dossier)
+    dossier = lock_for_move(dossier, actor=actor)
     task = _require(dossier, actor, Step.DECISION)
     nominees = {n.pk: n for n in dossier.nominees.select_related("person", "unit")}
     outcomes = _without_council_failures(dossier, nominees, outcomes)
@@ -428,10 +455,10 @@ def _without_council_failures(dossier: Dossier, nominees: dict, outcomes: dict[i
     return {**outcomes, **{pk: False for pk in failed}}
 
 
-@transaction.atomic
+@path_move
 def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
     """The unit head withdraws the dossier before a decision; its open task closes."""
-    dossier = lock_for_move(dossier)
+    dossier = lock_for_move(dossier, actor=actor)
     if not policy.permitted(actor, dossier, Action.WITHDRAW):
         raise NotPermitted(_("Chỉ thủ trưởng đơn vị được rút hồ sơ."))
     reason = clean_text(reason)
@@ -446,10 +473,10 @@ def dossier_withdraw(*, dossier: Dossier, actor, reason: str) -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@path_move
 def dossier_reject(*, dossier: Dossier, actor, reason: str) -> Dossier:
     """A reviewer rules the dossier out (e.g. the unit is not eligible); the path ends."""
-    dossier = lock_for_move(dossier)
+    dossier = lock_for_move(dossier, actor=actor)
     require(actor, dossier, Action.REJECT,
             not_now=_("Chỉ loại được hồ sơ đang được thẩm định hoặc chờ quyết định."))
     step = dossier.current_step
