@@ -292,3 +292,18 @@ class DashboardRefresh(models.Model):
     refreshed_at = models.DateTimeField()
     rows = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
+
+
+class DashboardDossier(models.Model):
+    """Each dossier's summary key, written by the refresh in one INSERT … SELECT before the figures are
+    grouped (workflows.figures): the furthest step reached reads the event log once per dossier, not
+    once per task row."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.DO_NOTHING, primary_key=True, db_constraint=False,
+                                   related_name="dashboard_key")
+    campaign_id = models.BigIntegerField()
+    award_form_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()
+    status = models.CharField(max_length=30)
+    submitted = models.SmallIntegerField()
+    reached = models.SmallIntegerField()
