@@ -15,7 +15,14 @@ class AppDirectoriesFinder(finders.AppDirectoriesFinder):
     and take minutes to compress."""
 
     skipped = {"viewflow"}
+    # drf-spectacular's sidecar carries ReDoc beside Swagger UI; the API documents itself with Swagger UI only.
+    skipped_paths = ("drf_spectacular_sidecar/redoc/",)
 
     def __init__(self, app_names=None, *args, **kwargs):
         names = [config.name for config in apps.get_app_configs() if config.name not in self.skipped]
         super().__init__([n for n in names if app_names is None or n in app_names], *args, **kwargs)
+
+    def list(self, ignore_patterns):
+        for path, storage in super().list(ignore_patterns):
+            if not path.startswith(self.skipped_paths):
+                yield path, storage

@@ -2,7 +2,12 @@
 nominee, and the appraising unit's tờ trình and consolidated list (danh sách tổng hợp). Everything
 the system knows is filled in; only the free-text parts (ReportDraft) are written by the unit."""
 
+import contextlib
+import contextvars
 import datetime as dt
+import hashlib
+import os
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -33,12 +38,43 @@ def vn_date(day: dt.date) -> str:
     return f"ngày {d} tháng {m} năm {day.year}"
 
 
+_render_cache: contextvars.ContextVar[Path | None] = contextvars.ContextVar("render_cache", default=None)
+
+
+@contextlib.contextmanager
+def renders_kept_in(folder: Path):
+    """Within the block, a page already rendered once (the same template, HTML, fonts and WeasyPrint) is read
+    back from ``folder`` instead of laid out again. For the demo loader, which makes some eighty PDFs each time
+    it runs, most of them the same from one run to the next; what users ask for is always rendered anew."""
+    token = _render_cache.set(Path(folder))
+    try:
+        yield
+    finally:
+        _render_cache.reset(token)
+
+
+def _fonts_stamp() -> str:
+    return ",".join(f"{font.name}:{font.stat().st_size}" for font in sorted(FONT_DIR.glob("*.ttf")))
+
+
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
+    import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf(font_config=FontConfiguration())
+    folder = _render_cache.get()
+    if folder is not None:
+        key = hashlib.sha256("\0".join((weasyprint.__version__, _fonts_stamp(), template, html)).encode())
+        kept = folder / f"{key.hexdigest()}.pdf"
+        if kept.exists():
+            return kept.read_bytes()
+    pdf = weasyprint.HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf(font_config=FontConfiguration())
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f"{kept.name}.{os.getpid()}.part")
+        partial.write_bytes(pdf)
+        os.replace(partial, kept)  # another process writing the same page at once leaves one whole file
+    return pdf
 
 
 def form_refs(campaign) -> dict:

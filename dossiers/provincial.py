@@ -4,16 +4,13 @@ the central decision (posted to workflows.views.upward, which moves the path), a
 of them. Every form keeps what was typed when a refusal comes back."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .errors import DossierError
 from .forms import DAY_FORMATS, DAY_HINT, DayInput
 from .models import CentralDecision, CouncilVote, ProvinceCouncilMeeting, UpwardProposal, vote_rule_for
 from .models.council import failed_council_ids
@@ -146,23 +143,17 @@ def provincial_context(request, dossier, nominees, overrides: dict) -> dict:
 @login_required
 @require_POST
 def province_council_record(request, pk):
-    from .views import dossier_url, error_overrides, render_dossier
+    from .views import post_dossier_form
 
     dossier = selectors.visible_dossier_or_404(request.user, pk)
     nominees = list(dossier.nominees.select_related("person", "unit"))
     form = _council_form(dossier, nominees, data=request.POST)
-    if not form.is_valid():
-        return render_dossier(request, dossier, status=400, province_council_form=form,
-                              error=_("Kết quả họp Hội đồng TĐKT tỉnh chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."))
-    data = form.cleaned_data
-    try:
-        services.province_council_record(
+    return post_dossier_form(
+        request, dossier, form, key="province_council_form",
+        invalid=_("Kết quả họp Hội đồng TĐKT tỉnh chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."),
+        action=lambda data: services.province_council_record(
             dossier=dossier, actor=request.user, held_on=data["held_on"], place=data["place"],
             chair_name=data["chair_name"], chair_position=data["chair_position"],
             secretary_name=data["secretary_name"], members_total=data["members_total"],
-            attendees=services.parse_attendees(data["attendees"]), votes=form.votes())
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=exc.status_code, province_council_form=form,
-                              **error_overrides(exc))
-    messages.success(request, _("Đã ghi kết quả họp Hội đồng TĐKT tỉnh."))
-    return redirect(dossier_url(dossier, "provincial"))
+            attendees=services.parse_attendees(data["attendees"]), votes=form.votes()),
+        done=_("Đã ghi kết quả họp Hội đồng TĐKT tỉnh."), anchor="provincial")

@@ -176,6 +176,20 @@ def error_overrides(exc: DossierError) -> dict:
     return {"error": exc.message, "problems": exc.problems}
 
 
+def post_dossier_form(request, dossier, form, *, key: str, invalid: str, action, done, anchor: str = ""):
+    """The one shape of a form posted from the dossier page. An invalid form, or a service that refuses, renders
+    the page again with what was typed and the reason (400, or the refusal's own status); an action that
+    committed says so (``done``: a text, or a function of the action's result) and redirects to ``anchor``."""
+    if not form.is_valid():
+        return render_dossier(request, dossier, status=400, error=invalid, **{key: form})
+    try:
+        result = action(form.cleaned_data)
+    except DossierError as exc:
+        return render_dossier(request, dossier, status=exc.status_code, **{key: form}, **error_overrides(exc))
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(dossier_url(dossier, anchor))
+
+
 @login_required
 @require_GET
 def dossier_detail(request, pk):
@@ -188,16 +202,11 @@ def dossier_detail(request, pk):
 def nominee_add(request, pk):
     dossier = selectors.visible_dossier_or_404(request.user, pk)
     form = NomineeForm(request.POST, units=selectors.unit_choices_for_collective(dossier))
-    if not form.is_valid():
-        return render_dossier(request, dossier, status=400, nominee_form=form,
-                              error=_("Thông tin đối tượng chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."))
-    try:
-        nominee = services.nominee_add(dossier=dossier, actor=request.user, **form.service_kwargs())
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=exc.status_code, nominee_form=form,
-                              **error_overrides(exc))
-    messages.success(request, _("Đã thêm %(name)s.") % {"name": nominee.name})
-    return redirect(dossier_url(dossier, "nominees"))
+    return post_dossier_form(
+        request, dossier, form, key="nominee_form",
+        invalid=_("Thông tin đối tượng chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."),
+        action=lambda data: services.nominee_add(dossier=dossier, actor=request.user, **form.service_kwargs()),
+        done=lambda nominee: _("Đã thêm %(name)s.") % {"name": nominee.name}, anchor="nominees")
 
 
 @login_required
@@ -307,18 +316,13 @@ def council_record(request, pk):
     dossier = selectors.visible_dossier_or_404(request.user, pk)
     nominees = list(dossier.nominees.select_related("person", "unit"))
     form = _council_form(dossier, nominees, data=request.POST)
-    if not form.is_valid():
-        return render_dossier(request, dossier, status=400, council_form=form,
-                              error=_("Kết quả họp xét chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."))
-    try:
-        services.council_record(dossier=dossier, actor=request.user, held_on=form.cleaned_data["held_on"],
-                                members_total=form.cleaned_data["members_total"],
-                                members_present=form.cleaned_data["members_present"], votes=form.votes())
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=exc.status_code, council_form=form,
-                              **error_overrides(exc))
-    messages.success(request, _("Đã ghi kết quả họp xét."))
-    return redirect(dossier_url(dossier, "council"))
+    return post_dossier_form(
+        request, dossier, form, key="council_form",
+        invalid=_("Kết quả họp xét chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."),
+        action=lambda data: services.council_record(
+            dossier=dossier, actor=request.user, held_on=data["held_on"], members_total=data["members_total"],
+            members_present=data["members_present"], votes=form.votes()),
+        done=_("Đã ghi kết quả họp xét."), anchor="council")
 
 
 @login_required
@@ -326,17 +330,11 @@ def council_record(request, pk):
 def dossier_rate(request, pk):
     dossier = selectors.visible_dossier_or_404(request.user, pk)
     form = RatingForm(request.POST)
-    if not form.is_valid():
-        return render_dossier(request, dossier, status=400, rating_form=form,
-                              error=_("Hãy chọn mức độ hài lòng từ 1 đến 5."))
-    try:
-        services.dossier_rate(dossier=dossier, actor=request.user, score=form.cleaned_data["score"],
-                              comment=form.cleaned_data["comment"])
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=exc.status_code, rating_form=form,
-                              **error_overrides(exc))
-    messages.success(request, _("Cảm ơn bạn đã đánh giá chất lượng phục vụ."))
-    return redirect(dossier_url(dossier))
+    return post_dossier_form(
+        request, dossier, form, key="rating_form", invalid=_("Hãy chọn mức độ hài lòng từ 1 đến 5."),
+        action=lambda data: services.dossier_rate(dossier=dossier, actor=request.user, score=data["score"],
+                                                  comment=data["comment"]),
+        done=_("Cảm ơn bạn đã đánh giá chất lượng phục vụ."))
 
 
 @login_required

@@ -27,6 +27,47 @@ def _media(settings, tmp_path):
     settings.CERTIFICATES_RENDER_HEARTBEAT_SECONDS = 0
 
 
+# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). Tests that start real servers and
+# consumers on fixed ports or share a Redis database run one after another on one worker, and so do the
+# browser tests (one Chromium); every other test goes wherever a worker is free.
+ONE_AT_A_TIME = {
+    "tests/ops/": "processes",
+    "tests/certificates/test_render_processes.py": "processes",
+    "tests/deadlines/test_huey_consumers.py": "processes",
+    "tests/deadlines/test_calendar_processes.py": "processes",
+    "tests/e2e/": "browser",
+}
+# Real processes and faults (servers, consumers, killed workers, an S3 server, a virus scanner, a failing
+# disk) run once, in the PostgreSQL pass (the brief allows it): the production servers in tests/ops keep
+# their own SQLite file whatever the suite's database, so a second pass would only repeat them.
+PROCESSES = (
+    "tests/ops/", "tests/certificates/test_render_processes.py", "tests/certificates/test_render_recovery.py",
+    "tests/deadlines/test_huey_consumers.py", "tests/deadlines/test_calendar_processes.py",
+    "tests/dossiers/test_s3_storage.py", "tests/dossiers/test_virus_scan.py", "tests/dossiers/test_storage_faults.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.e2e)  # `-m "not e2e"` leaves out every browser test, marked or not
+        if item.nodeid.startswith(PROCESSES):
+            item.add_marker(pytest.mark.processes)
+        for prefix, group in ONE_AT_A_TIME.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _demo_render_cache(tmp_path_factory):
+    """The demo loader keeps its PDFs for the session only (a checkout's var/ is the developer's)."""
+    from django.test import override_settings
+
+    with override_settings(DEMO_RENDER_CACHE_DIR=tmp_path_factory.mktemp("demo-pdf")):
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _audit_flush_unlock():
     """The event log and certificates refuse DELETE (dossiers/audit.py). On SQLite the suite's table flush

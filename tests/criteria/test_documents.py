@@ -79,3 +79,27 @@ def test_proposal_and_consolidated_list_of_the_appraising_unit(world, in_window,
     assert "BẢNG TỔNG HỢP KẾT QUẢ THẨM ĐỊNH" in text and "Trưởng phòng" in text
     with pytest.raises(NotPermitted):
         proposal_pdf(campaign=world.campaign, actor=world.alice)
+
+
+def test_renders_kept_for_the_demo_are_read_back_only_for_the_same_page(world, in_window, figures, tmp_path,
+                                                                          monkeypatch):
+    import weasyprint
+
+    from criteria.documents import renders_kept_in
+
+    dossier = wf.dossier_create(campaign=world.campaign, award_form=world.form, unit=world.unit, actor=world.alice)
+    [nominee] = add_nominees(dossier, world.alice, collectives=[world.unit])
+    layouts = []
+    real_html = weasyprint.HTML
+    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **kw: layouts.append(1) or real_html(*a, **kw))
+    with renders_kept_in(tmp_path):
+        first = form07_pdf(nominee=nominee, actor=world.alice)
+        again = form07_pdf(nominee=nominee, actor=world.alice)
+        assert again == first and len(layouts) == 1 and len(list(tmp_path.glob("*.pdf"))) == 1
+        report_draft_save(nominee=nominee, actor=world.alice, situation="Sở có 9 phòng chuyên môn.",
+                          duties="", measures="", past_awards="")
+        changed = form07_pdf(nominee=nominee, actor=world.alice)  # another page: laid out, kept beside
+        assert "Sở có 9 phòng chuyên môn." in text_of(changed) and len(layouts) == 2
+        assert len(list(tmp_path.glob("*.pdf"))) == 2 and not list(tmp_path.glob("*.part"))
+    form07_pdf(nominee=nominee, actor=world.alice)  # outside the block: always rendered anew
+    assert len(layouts) == 3

@@ -4,19 +4,16 @@ as PDFs. Each POST calls workflows.upward; a refusal comes back on the dossier p
 
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dossiers import selectors as dossier_selectors
-from dossiers.errors import DossierError
 from dossiers.models import ProvinceCouncilMeeting, UpwardProposal
 from dossiers.models.council import failed_council_ids
 from dossiers.provincial import CentralDecisionForm, UpwardForm
-from dossiers.views import check_seen_status, dossier_url, error_overrides, render_dossier
+from dossiers.views import check_seen_status, post_dossier_form
 
 from .. import upward
 
@@ -33,17 +30,16 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 def send_upward(request, pk):
     dossier = dossier_selectors.visible_dossier_or_404(request.user, pk)
     form = UpwardForm(request.POST)
-    if not form.is_valid():
-        return render_dossier(request, dossier, status=400, upward_form=form,
-                              error=_("Tờ trình chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."))
-    try:
+
+    def sign(data):
         check_seen_status(request, dossier)
-        proposal = upward.dossier_send_upward(dossier=dossier, actor=request.user, **form.cleaned_data)
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=exc.status_code, upward_form=form, **error_overrides(exc))
-    messages.success(request, _("Đã ký Tờ trình số %(number)s; hồ sơ chờ quyết định của cấp trên.")
-                     % {"number": proposal.number})
-    return redirect(dossier_url(dossier, "provincial"))
+        return upward.dossier_send_upward(dossier=dossier, actor=request.user, **data)
+
+    return post_dossier_form(
+        request, dossier, form, key="upward_form", action=sign, anchor="provincial",
+        invalid=_("Tờ trình chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."),
+        done=lambda proposal: _("Đã ký Tờ trình số %(number)s; hồ sơ chờ quyết định của cấp trên.")
+        % {"number": proposal.number})
 
 
 @login_required
@@ -55,20 +51,18 @@ def record_central_decision(request, pk):
     nominees = (list(proposal.nominees.select_related("person", "unit")) if proposal else
                 [n for n in dossier.nominees.select_related("person", "unit") if n.pk not in failed])
     form = CentralDecisionForm(request.POST, request.FILES, nominees=nominees)
-    if not form.is_valid():
-        return render_dossier(request, dossier, status=400, central_form=form,
-                              error=_("Quyết định của cấp trên chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."))
-    data = form.cleaned_data
-    try:
+
+    def record(data):
         check_seen_status(request, dossier)
-        decision = upward.dossier_record_central_decision(
+        return upward.dossier_record_central_decision(
             dossier=dossier, actor=request.user, number=data["number"], signed_on=data["signed_on"],
             issuer=data["issuer"], outcomes=form.outcomes(), scan=data.get("scan"))
-    except DossierError as exc:
-        return render_dossier(request, dossier, status=exc.status_code, central_form=form, **error_overrides(exc))
-    messages.success(request, _("Đã ghi nhận Quyết định số %(number)s của %(issuer)s.")
-                     % {"number": decision.number, "issuer": decision.issuer})
-    return redirect(dossier_url(dossier, "result"))
+
+    return post_dossier_form(
+        request, dossier, form, key="central_form", action=record, anchor="result",
+        invalid=_("Quyết định của cấp trên chưa hợp lệ, hãy kiểm tra các ô được đánh dấu."),
+        done=lambda decision: _("Đã ghi nhận Quyết định số %(number)s của %(issuer)s.")
+        % {"number": decision.number, "issuer": decision.issuer})
 
 
 @login_required
