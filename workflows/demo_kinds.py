@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import time_machine
 from django.conf import settings
+from django.utils import timezone
 
 from dossiers.models import STATUS_AT_STEP, DossierStatus, Role, Step, Unit
 from dossiers.rulebooks import load_file
@@ -150,7 +151,13 @@ def seed_upward(demo: Demo):
             {"full_name": "Nông Thị Lan", "citizen_id": "020178003579",
              "position": "Giám đốc Bệnh viện Đa khoa tỉnh"}]), "yte",
             until=DossierStatus.AWAITING_CENTRAL)                                       # waits for Trung ương
-        demo.walk(demo.dossier(upward, "bang-khen-thu-tuong", "tuphap", individuals=[
+        waiting = demo.walk(demo.dossier(upward, "bang-khen-thu-tuong", "tuphap", individuals=[
             {"full_name": "Hoàng Văn Nam", "citizen_id": "020083001234",
-             "position": "Trưởng phòng Hành chính tư pháp"}]), "tuphap", until=DossierStatus.IN_CONSULTATION)
+             "position": "Trưởng phòng Hành chính tư pháp"}]), "tuphap", until=DossierStatus.SUBMITTED)
+    # Sở Nội vụ sends it for consultation on the day the demo is loaded, so the agencies' deadlines (7 and 10
+    # working days) lie ahead: the consumer's step timers (`make run`) would otherwise count their silence as
+    # agreement at once (the rulebook allows it) and the demo would have no dossier waiting on answers.
+    today = timezone.localdate()
+    with at(today.year, today.month, today.day, hour=8):
+        demo.walk(waiting, "tuphap", until=DossierStatus.IN_CONSULTATION)
     return upward

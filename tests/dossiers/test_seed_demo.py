@@ -94,6 +94,12 @@ def test_demo_has_each_kind_at_the_moments_issue_12_names():
     assert len(agencies) == 3 and not ConsultationAnswer.objects.filter(dossier=waiting).exists()
     assert set(DossierTask.objects.filter(dossier=waiting, step=Step.CONSULTATION, status__in=ACTIVE)
                .values_list("unit_id", flat=True)) == agencies
+    # still waiting after the consumer's step timers run (make run): the agencies' deadlines lie ahead
+    from workflows.tasks import step_timers
+
+    assert step_timers()["silences"] == 0
+    waiting.refresh_from_db()
+    assert waiting.status == DossierStatus.IN_CONSULTATION
 
     awaiting = upward.get(status=DossierStatus.AWAITING_CENTRAL)
     proposal = UpwardProposal.objects.get(dossier=awaiting)
