@@ -1,61 +1,25 @@
 """Reads for the API: the dossiers a caller may list (the same rule as `dossiers.rules.can_view_dossier`,
 as one query for paging), and a person's award history for the roles allowed to see it."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from certificates.models import Certificate, Decision
-from dossiers.models import (
-    STEP_KINDS, ActingUnitSource, Dossier, DossierEvent, Membership, Nominee, Outcome, Person, Role, StepRule,
-)
-from dossiers.rules import is_admin, statuses_from
-from dossiers.selectors import consulted_q
+from dossiers import selectors as dossier_selectors
+from dossiers.models import Membership, Nominee, Outcome, Person, Role
+from dossiers.rules import is_admin
 
 # Who sees a person's whole award history (they check "one achievement, one award" across the province).
 HISTORY_ROLES = {Role.APPRAISER, Role.HOME_AFFAIRS, Role.CHAIRMAN, Role.ADMIN}
-# Where a step's acting unit comes from when its StepRule names none (Dossier.step_config), as a lookup.
-DEFAULT_ACTING_UNIT = {
-    ActingUnitSource.DOSSIER_UNIT: "unit_id",
-    ActingUnitSource.APPRAISING_UNIT: "campaign__appraising_unit_id",
-    ActingUnitSource.HOME_AFFAIRS_UNIT: "campaign__home_affairs_unit_id",
-    ActingUnitSource.DECIDING_UNIT: "award_form__deciding_unit_id",
-}
-
-
 def _units_with(user, roles) -> list[int]:
     return list(Membership.objects.filter(user=user, is_active=True, role__in=roles, unit__successor__isnull=True)
                 .values_list("unit_id", flat=True))
 
 
 def visible_dossiers(user):
-    """Dossiers `user` may see, as one query for filters and paging: the unit's own (officer, head);
-    those that reached a reviewer step the user acts at (the StepRule's acting unit, or the step
-    kind's default), from that step on; all for an administrator. Mirrors
-    `dossiers.rules.can_view_dossier` (is_unit_member | is_reviewer | is_admin); the detail views use
-    that predicate itself, and tests/api/test_access.py compares the two."""
-    base = Dossier.objects.select_related("campaign", "award_form", "unit")
-    if not user or not user.is_authenticated:
-        return base.none()
-    if is_admin(user):
-        return base.all()
-    q = Q(unit_id__in=_units_with(user, [Role.UNIT_OFFICER, Role.UNIT_HEAD]))
-    for step, kind in STEP_KINDS.items():
-        if kind.is_unit_work:
-            continue
-        units = _units_with(user, [kind.role])
-        if not units:
-            continue
-        rules = StepRule.objects.filter(award_form=OuterRef("award_form"), step=step)
-        on_path = Q(pk__isnull=False) if kind.always_on_path else Exists(rules)
-        by_rule = Exists(rules.filter(acting_unit_id__in=units))
-        by_default = (on_path & ~Exists(rules.filter(acting_unit__isnull=False))
-                      & Q(**{f"{DEFAULT_ACTING_UNIT[kind.acting_unit]}__in": units}))
-        reached = statuses_from(step)
-        has_reached = Q(status__in=reached) | Exists(
-            DossierEvent.objects.filter(dossier=OuterRef("pk"), to_status__in=reached))
-        q |= Q(submitted_at__isnull=False) & (by_rule | by_default) & has_reached
-    q |= consulted_q(list(Membership.objects.filter(user=user, is_active=True, unit__successor__isnull=True)
-                          .values_list("unit_id", "role")))
-    return base.filter(q)
+    """Dossiers `user` may list: `dossiers.selectors.visible_dossiers`, the one rule the pages, counts and
+    exports read too (delegations, acting-unit sources, reordered paths, consulted agencies), with what the
+    list prints; tests/api/test_access.py compares it with `can_view_dossier`."""
+    return dossier_selectors.visible_dossiers(user).select_related("campaign", "award_form", "unit")
 
 
 def may_see_history(user, person: Person) -> bool:
