@@ -5,8 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/khenthuong
-# pytest-xdist workers for `make test` (auto: one per core); tests/conftest.py keeps the process and browser
-# tests on one worker each.
+# pytest-xdist workers for `make test` (auto: one per core); each test module runs on one worker
+# (--dist loadfile: tests/conftest.py says why).
 TEST_WORKERS ?= auto
 APT_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql-client softhsm2 \
                 tesseract-ocr tesseract-ocr-vie
@@ -73,12 +73,12 @@ lint-imports: deps
 # only repeat it (tests/conftest.py names them).
 test-sqlite: deps
 	@echo "=== Test suite on SQLite (browser, process and fault tests run in the PostgreSQL pass) ==="
-	$(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup -m "not e2e and not processes"
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not e2e and not processes"
 
 test-postgres: deps
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
-	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup; \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile; \
 	elif [ "$${REQUIRE_POSTGRES:-0}" = "1" ]; then \
 	  echo "!!! PostgreSQL is not reachable at $(PG_URL) and REQUIRE_POSTGRES=1: failing."; exit 1; \
 	else \

@@ -27,19 +27,12 @@ def _media(settings, tmp_path):
     settings.CERTIFICATES_RENDER_HEARTBEAT_SECONDS = 0
 
 
-# `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup). Tests that start real servers and
-# consumers on fixed ports or share a Redis database run one after another on one worker, and so do the
-# browser tests (one Chromium); every other test goes wherever a worker is free.
-ONE_AT_A_TIME = {
-    "tests/ops/": "processes",
-    "tests/certificates/test_render_processes.py": "processes",
-    "tests/deadlines/test_huey_consumers.py": "processes",
-    "tests/deadlines/test_calendar_processes.py": "processes",
-    "tests/e2e/": "browser",
-}
 # Real processes and faults (servers, consumers, killed workers, an S3 server, a virus scanner, a failing
-# disk) run once, in the PostgreSQL pass (the brief allows it): the production servers in tests/ops keep
-# their own SQLite file whatever the suite's database, so a second pass would only repeat them.
+# disk) run once, in the PostgreSQL pass (the brief allows it): the production servers in tests/ops keep their
+# own SQLite file whatever the suite's database, so a second pass would only repeat them. `make test` runs
+# the suite on two workers with pytest-xdist's --dist loadfile: a module's tests stay on one worker, so a
+# server a module starts once (tests/ops, the S3 server) is never started twice on its port. (loadgroup
+# would serialise these modules, but xdist 3.8 renames items in a way pytest 9 no longer reads.)
 PROCESSES = (
     "tests/ops/", "tests/certificates/test_render_processes.py", "tests/certificates/test_render_recovery.py",
     "tests/deadlines/test_huey_consumers.py", "tests/deadlines/test_calendar_processes.py",
@@ -47,16 +40,12 @@ PROCESSES = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.nodeid.startswith("tests/e2e/"):
-            item.add_marker(pytest.mark.e2e)  # `-m "not e2e"` leaves out every browser test, marked or not
-        if item.nodeid.startswith(PROCESSES):
-            item.add_marker(pytest.mark.processes)
-        for prefix, group in ONE_AT_A_TIME.items():
-            if item.nodeid.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
+def pytest_itemcollected(item):
+    """Marks given by place, as each test is collected, before `-m` reads them."""
+    if item.nodeid.startswith("tests/e2e/"):
+        item.add_marker(pytest.mark.e2e)  # `-m "not e2e"` leaves out every browser test, marked or not
+    if item.nodeid.startswith(PROCESSES):
+        item.add_marker(pytest.mark.processes)
 
 
 @pytest.fixture(autouse=True, scope="session")
