@@ -136,6 +136,21 @@ class World:
 
 
 @pytest.fixture
+def shipped_regimes(db):
+    """The legal regimes and base salaries as migration 0010 loads them into a fresh database. A transactional
+    test that ran earlier on the same worker flushed every table when it ended, these rows with the rest:
+    they are loaded again by the migration's own function."""
+    import importlib
+
+    from django.apps import apps
+
+    from dossiers.models import LegalRegime
+
+    if not LegalRegime.objects.exists():
+        importlib.import_module("dossiers.migrations.0010_load_regimes").load(apps, None)
+
+
+@pytest.fixture
 def world(db):
     return World()
 

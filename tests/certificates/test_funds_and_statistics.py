@@ -17,6 +17,9 @@ from tests.certificates.test_regimes_in_decisions import decided_in, giay_khen, 
 from tests.certificates.conftest import decided_dossier
 from workflows.walk import Actors
 
+# the shipped regimes, as a fresh database has them (tests/conftest.py says why)
+pytestmark = pytest.mark.usefixtures("shipped_regimes")
+
 
 @pytest.fixture
 def year_2026(world, time_machine):

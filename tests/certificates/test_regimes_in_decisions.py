@@ -15,6 +15,9 @@ from dossiers.setup import AGENCY_PATH, configure_award_form, provincial_campaig
 from tests.certificates.conftest import actors, decided_dossier
 from tests.certificates.test_rendering import text_of
 
+# the shipped regimes, as a fresh database has them (tests/conftest.py says why)
+pytestmark = pytest.mark.usefixtures("shipped_regimes")
+
 HCM = dt.timezone(dt.timedelta(hours=7))
 
 # (period start, window, moment inside the window, signing date, regime, the lines its decisions cite)

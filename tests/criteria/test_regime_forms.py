@@ -8,6 +8,9 @@ from dossiers.models import Campaign, LegalRegime
 from workflows import services as flow
 from workflows.walk import add_nominees
 
+# the shipped regimes, as a fresh database has them (tests/conftest.py says why)
+pytestmark = pytest.mark.usefixtures("shipped_regimes")
+
 
 def text(pdf: bytes) -> str:
     import io

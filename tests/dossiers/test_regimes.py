@@ -9,6 +9,9 @@ from django.core.management import CommandError, call_command
 from dossiers.models import BaseSalary, Campaign, DocumentType, LegalRegime, document_type_name
 from dossiers.regimes import RegimeError, parse, shipped_files
 
+# the shipped regimes, as a fresh database has them (tests/conftest.py says why)
+pytestmark = pytest.mark.usefixtures("shipped_regimes")
+
 GOOD = """\
 regime: nd-test-2027
 version: 1
