@@ -70,7 +70,9 @@ lint-imports: deps
 	$(VENV)/bin/lint-imports --no-cache
 
 # Browser, process and fault tests run once, on PostgreSQL (the production database): on SQLite they would
-# only repeat it (tests/conftest.py names them).
+# only repeat it (tests/conftest.py names them). The browser tests run in a pytest of their own: Playwright's
+# sync API keeps an event loop running in its worker's thread for the session, and a later test on the same
+# worker that signs a PDF (pyHanko calls asyncio.run) would fail.
 test-sqlite: deps
 	@echo "=== Test suite on SQLite (browser, process and fault tests run in the PostgreSQL pass) ==="
 	$(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not e2e and not processes"
@@ -78,7 +80,9 @@ test-sqlite: deps
 test-postgres: deps
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="; \
-	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile; \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m "not e2e" && \
+	  echo "=== Browser tests on PostgreSQL ===" && \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile -m e2e; \
 	elif [ "$${REQUIRE_POSTGRES:-0}" = "1" ]; then \
 	  echo "!!! PostgreSQL is not reachable at $(PG_URL) and REQUIRE_POSTGRES=1: failing."; exit 1; \
 	else \
