@@ -150,7 +150,9 @@ class Command(BaseCommand):
         if created:
             # the published demo password is hashed once for every account (a slow hash, on purpose)
             password = self.password_for(username)
-            user.password = self.hashes.get(password) or self.hashes.setdefault(password, make_password(password))
+            if password not in self.hashes:
+                self.hashes[password] = make_password(password)
+            user.password = self.hashes[password]
             user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, unit=unit, role=role,
                                          defaults={"title": title, "signs_for": signs_for})
